@@ -1,0 +1,64 @@
+{#- on-run-start: create the control and audit objects if missing (idempotent), then merge
+    each entity's configuration, kept as code in its model's `meta.etl`, into
+    ctl.etl_control. Watermarks, run status and is_active (the operator's switch) are
+    never touched here. -#}
+{% macro ensure_etl_objects() %}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% for schema in ['ctl', 'audit'] %}
+        {% do adapter.create_schema(api.Relation.create(database=target.database, schema=schema)) %}
+    {% endfor %}
+    {% set ts = dbt.type_timestamp() %}
+    {% set text = 'varchar(4000)' %}
+    {% do run_query(ecommerce_dw.create_table_if_missing(ecommerce_dw.etl_relation('ctl', 'etl_control'), "
+        entity_name varchar(100) not null primary key,
+        source_table varchar(200) not null,
+        target_table varchar(200) not null,
+        source_pk_column varchar(100) not null,
+        watermark_updated_at " ~ ts ~ ",
+        watermark_id " ~ dbt.type_bigint() ~ ",
+        cutoff_minutes integer not null check (cutoff_minutes between 0 and 1440),
+        batch_size integer not null check (batch_size between 1 and 100000),
+        is_active " ~ dbt.type_boolean() ~ " not null,
+        sla_minutes integer not null check (sla_minutes > 0),
+        last_run_id varchar(64),
+        last_status varchar(20),
+        last_success_at " ~ ts ~ ",
+        created_at " ~ ts ~ " not null,
+        updated_at " ~ ts ~ " not null")) %}
+    {% do run_query(ecommerce_dw.create_table_if_missing(ecommerce_dw.etl_relation('audit', 'etl_load_window'), "
+        invocation_id varchar(64) not null,
+        run_id varchar(64) not null,
+        entity_name varchar(100) not null,
+        load_kind varchar(20) not null,
+        status varchar(20) not null,
+        source_relation varchar(400) not null,
+        updated_at_column varchar(100) not null,
+        id_column varchar(100) not null,
+        watermark_from_updated_at " ~ ts ~ ",
+        watermark_from_id " ~ dbt.type_bigint() ~ ",
+        watermark_to_updated_at " ~ ts ~ ",
+        watermark_to_id " ~ dbt.type_bigint() ~ ",
+        cutoff_at " ~ ts ~ " not null,
+        batch_size integer not null,
+        max_batches integer,
+        batches integer not null,
+        extracted_count " ~ dbt.type_bigint() ~ " not null,
+        backlog_after_count " ~ dbt.type_bigint() ~ " not null,
+        upserted_count " ~ dbt.type_bigint() ~ ",
+        soft_deleted_count " ~ dbt.type_bigint() ~ ",
+        quarantined_count " ~ dbt.type_bigint() ~ ",
+        planned_at " ~ ts ~ " not null,
+        finished_at " ~ ts ~ ",
+        error_message " ~ text ~ ",
+        primary key (invocation_id, entity_name)")) %}
+    {% do run_query(ecommerce_dw.create_table_if_missing(ecommerce_dw.etl_relation('audit', 'etl_quarantine'), "
+        entity_name varchar(100) not null,
+        natural_key " ~ dbt.type_bigint() ~ ",
+        reason varchar(200) not null,
+        source_updated_at " ~ ts ~ ",
+        run_id varchar(64) not null,
+        invocation_id varchar(64) not null,
+        quarantined_at " ~ ts ~ " not null")) %}
+    {% do ecommerce_dw.sync_etl_control_config() %}
+    {{ return('') }}
+{% endmacro %}

@@ -1,0 +1,50 @@
+{#- Post-hook of every entity model, inside the load's transaction: quarantines the bad
+    rows of the window (and releases the keys that now load cleanly), records exact
+    counts on the window, and moves the watermark to the end of the window. If anything
+    fails, the transaction rolls back: warehouse, quarantine and watermark stay as they
+    were. -#}
+{% macro etl_complete_load() %}
+    {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
+    {% set entity = model.name %}
+    {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
+    {% set found = run_query("select status, source_relation, updated_at_column, id_column,"
+        ~ " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id, load_kind from "
+        ~ window_table ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}
+    {% if found.rows | length == 0 or found.rows[0][0] == 'inactive' %}{{ return('') }}{% endif %}
+    {% set w = found.rows[0] %}
+    {% set source_relation, ts_col, id_col = w[1], w[2], w[3] %}
+    {% set in_window = ecommerce_dw.watermark_predicate(ts_col, id_col, w[4], w[5], w[6], w[7], none) if w[6] is not none else '1 = 0' %}
+    {% set now = ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) %}
+    {% set quarantine = ecommerce_dw.etl_relation('audit', 'etl_quarantine') %}
+    {% set etl = (config.get('meta') or {}).get('etl') or {} %}
+
+    {% if etl.get('quarantine') %}
+        {% do run_query("delete from " ~ quarantine ~ " where entity_name = '" ~ entity ~ "' and natural_key in ("
+            ~ "select " ~ id_col ~ " from " ~ source_relation ~ " where " ~ in_window ~ ")") %}
+        {% do run_query("insert into " ~ quarantine ~ " (entity_name, natural_key, reason, source_updated_at,"
+            ~ " run_id, invocation_id, quarantined_at) select '" ~ entity ~ "', " ~ id_col ~ ", motivo_quarentena, "
+            ~ ts_col ~ ", '" ~ ecommerce_dw.etl_run_id() ~ "', '" ~ invocation_id ~ "', " ~ now
+            ~ " from " ~ source_relation ~ " where " ~ in_window ~ " and motivo_quarentena is not null") %}
+    {% endif %}
+
+    {% do run_query("update " ~ window_table ~ " set status = 'loaded', finished_at = " ~ now
+        ~ ", upserted_count = (select count(*) from " ~ this ~ " where _etl_invocation_id = '" ~ invocation_id ~ "')"
+        ~ ", soft_deleted_count = (select count(*) from " ~ this ~ " where _etl_invocation_id = '" ~ invocation_id
+        ~ "' and " ~ ecommerce_dw.is_true('_etl_source_deleted') ~ ")"
+        ~ ", quarantined_count = (select count(*) from " ~ quarantine ~ " where entity_name = '" ~ entity
+        ~ "' and invocation_id = '" ~ invocation_id ~ "')"
+        ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}
+
+    {#- the watermark: end of the window; a full build with nothing pending resets it -#}
+    {% if w[6] is not none %}
+        {% set watermark_sql = "watermark_updated_at = " ~ ecommerce_dw.timestamp_literal(w[6]) ~ ", watermark_id = " ~ w[7] ~ ", " %}
+    {% elif w[8] == 'full' %}
+        {% set watermark_sql = "watermark_updated_at = null, watermark_id = null, " %}
+    {% else %}
+        {% set watermark_sql = "" %}
+    {% endif %}
+    {% do run_query("update " ~ ecommerce_dw.etl_relation('ctl', 'etl_control') ~ " set " ~ watermark_sql
+        ~ "last_run_id = '" ~ ecommerce_dw.etl_run_id() ~ "', last_status = 'success', last_success_at = " ~ now
+        ~ ", updated_at = " ~ now ~ " where entity_name = '" ~ entity ~ "'") %}
+    {{ return('') }}
+{% endmacro %}

@@ -1,0 +1,73 @@
+{{ config(unique_key='desconto_key') }}
+
+with
+
+descontos as (
+
+    select * from {{ ref('int_descontos_validated') }}
+    where {{ watermark_filter(ref('int_descontos_validated'), 'updated_at', 'discount_id') }}
+        and motivo_quarentena is null
+
+),
+
+final as (
+
+    select
+        discount_id as desconto_key,
+        discount_id as desconto_original_id,
+        discount_code as codigo_desconto,
+        campaign_name as nome_campanha,
+        description as descricao,
+        discount_type as tipo_desconto,
+        discount_method as metodo_desconto,
+        discount_value as valor_desconto,
+        min_order_value as valor_minimo_pedido,
+        max_discount_value as valor_maximo_desconto,
+        max_uses_per_customer as limite_uso_por_cliente,
+        max_uses_total as limite_uso_total,
+        apply_scope as escopo_aplicacao,
+        product_restriction as restricao_produto,
+        is_stackable as eh_cumulativo,
+        approval_required as requer_aprovacao,
+        start_at as data_inicio_validade,
+        end_at as data_fim_validade,
+        case
+            when deleted_at is not null or not ({{ is_true('is_active') }}) then 'Inativo'
+            else 'Ativo'
+        end as situacao,
+        {{ as_boolean(is_true('is_active') ~ ' and deleted_at is null') }} as eh_ativo,
+        deleted_at as data_exclusao,
+        {{ etl_load_columns('updated_at', 'deleted_at is not null') }}
+    from descontos
+
+    {% if not is_incremental() %}
+    union all
+    -- unknown member: discount applications whose campaign is missing
+    select
+        -1 as desconto_key,
+        -1 as desconto_original_id,
+        'N/A' as codigo_desconto,
+        'Desconhecida' as nome_campanha,
+        null as descricao,
+        'Desconhecido' as tipo_desconto,
+        'Desconhecido' as metodo_desconto,
+        0 as valor_desconto,
+        0 as valor_minimo_pedido,
+        null as valor_maximo_desconto,
+        null as limite_uso_por_cliente,
+        null as limite_uso_total,
+        'N/A' as escopo_aplicacao,
+        null as restricao_produto,
+        {{ bool_literal(false) }} as eh_cumulativo,
+        {{ bool_literal(false) }} as requer_aprovacao,
+        null as data_inicio_validade,
+        null as data_fim_validade,
+        'Ativo' as situacao,
+        {{ bool_literal(true) }} as eh_ativo,
+        null as data_exclusao,
+        {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
+    {% endif %}
+
+)
+
+select * from final

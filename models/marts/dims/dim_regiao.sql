@@ -1,0 +1,50 @@
+{{ config(unique_key='regiao_key') }}
+
+with
+
+regioes as (
+
+    select * from {{ ref('int_regioes_validated') }}
+    where {{ watermark_filter(ref('int_regioes_validated'), 'updated_at', 'region_id') }}
+        and motivo_quarentena is null
+
+),
+
+final as (
+
+    select
+        region_id as regiao_key,
+        region_id as regiao_original_id,
+        region_code as codigo_regiao,
+        country as pais,
+        region_name as regiao_pais,
+        state as estado,
+        state_name as nome_estado,
+        city as cidade,
+        ibge_code as codigo_ibge,
+        {{ as_boolean(is_true('is_active') ~ ' and deleted_at is null') }} as eh_ativo,
+        deleted_at as data_exclusao,
+        {{ etl_load_columns('updated_at', 'deleted_at is not null') }}
+    from regioes
+
+    {% if not is_incremental() %}
+    union all
+    -- unknown member: orders without a region that match no region by the customer's city
+    select
+        -1 as regiao_key,
+        -1 as regiao_original_id,
+        'N/A' as codigo_regiao,
+        'Desconhecido' as pais,
+        'Desconhecida' as regiao_pais,
+        'NA' as estado,
+        'Desconhecido' as nome_estado,
+        'Desconhecida' as cidade,
+        '0000000' as codigo_ibge,
+        {{ bool_literal(true) }} as eh_ativo,
+        null as data_exclusao,
+        {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
+    {% endif %}
+
+)
+
+select * from final

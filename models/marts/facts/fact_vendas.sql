@@ -1,0 +1,53 @@
+{{ config(unique_key='venda_key') }}
+
+-- depends_on: {{ ref('dim_cliente') }}
+-- depends_on: {{ ref('dim_produto') }}
+-- depends_on: {{ ref('dim_regiao') }}
+-- depends_on: {{ ref('dim_vendedor') }}
+{# Keys are the source ids (durable keys), so a fact row never loses its dimension row
+    to load order: a late-arriving customer resolves as soon as dim_cliente loads it. The
+    depends_on lines only make dbt run the dimensions first (SPEC section 4 order). #}
+
+with
+
+vendas as (
+
+    select * from {{ ref('int_vendas_validated') }}
+    where {{ watermark_filter(ref('int_vendas_validated'), 'alterado_em', 'order_item_id') }}
+        and motivo_quarentena is null
+
+),
+
+final as (
+
+    select
+        order_item_id as venda_key,
+        order_item_id as item_pedido_original_id,
+        order_id as pedido_original_id,
+        order_number as numero_pedido,
+        item_number as numero_item,
+        {{ date_key('order_date') }} as data_key,
+        customer_id as cliente_key,
+        product_id as produto_key,
+        coalesce(seller_id, -1) as vendedor_key,
+        coalesce(order_region_id, customer_region_id, -1) as regiao_key,
+        order_status as status_pedido,
+        sales_channel as canal_venda,
+        order_date as data_pedido,
+        quantity as quantidade_vendida,
+        unit_price as preco_unitario_tabela,
+        gross_amount as valor_total_bruto,
+        discount_amount as valor_total_descontos,
+        net_amount as valor_total_liquido,
+        cost_amount as custo_total,
+        return_quantity as quantidade_devolvida,
+        returned_amount as valor_devolvido,
+        commission_percent as percentual_comissao,
+        commission_amount as valor_comissao,
+        had_discount as teve_desconto,
+        {{ etl_load_columns('alterado_em', 'item_deleted_at is not null or order_deleted_at is not null') }}
+    from vendas
+
+)
+
+select * from final

@@ -1,0 +1,30 @@
+with
+
+order_item_discounts as (
+
+    select * from {{ source('oltp', 'order_item_discounts') }}
+
+),
+
+final as (
+
+    select
+        order_item_discount_id,
+        order_item_id,
+        order_id,
+        discount_id,
+        application_level,
+        discount_amount,
+        base_amount,
+        final_amount,
+        applied_at,
+        approved,
+        rejection_reason,
+        created_at,
+        updated_at,
+        deleted_at
+    from order_item_discounts
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with
+
+order_items as (
+
+    select * from {{ source('oltp', 'order_items') }}
+
+),
+
+final as (
+
+    select
+        order_item_id,
+        order_id,
+        item_number,
+        product_id,
+        quantity,
+        unit_price,
+        gross_amount,
+        discount_amount,
+        net_amount,
+        cost_amount,
+        return_quantity,
+        returned_amount,
+        commission_percent,
+        commission_amount,
+        had_discount,
+        created_at,
+        updated_at,
+        deleted_at
+    from order_items
+
+)
+
+select * from final

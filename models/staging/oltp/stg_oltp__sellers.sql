@@ -1,0 +1,30 @@
+with
+
+sellers as (
+
+    select * from {{ source('oltp', 'sellers') }}
+
+),
+
+final as (
+
+    select
+        seller_id,
+        seller_code,
+        trim(seller_name) as seller_name,
+        team_id,
+        manager_seller_id,
+        home_state,
+        home_city,
+        monthly_goal_amount,
+        commission_percent,
+        hire_date,
+        seller_status,
+        created_at,
+        updated_at,
+        deleted_at
+    from sellers
+
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+teams as (
+
+    select * from {{ source('oltp', 'teams') }}
+
+),
+
+final as (
+
+    select
+        team_id,
+        team_code,
+        trim(team_name) as team_name,
+        team_type,
+        team_category,
+        region_id,
+        is_active,
+        created_at,
+        updated_at,
+        deleted_at
+    from teams
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Python that sits beside dbt: runs it, reads its results, reports on the warehouse."""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# System packages the project needs, from Debian's apt:
+#   unixodbc  - pyodbc (the SQL Server driver manager) cannot be imported without it.
+# Skipped with a note where apt is not available (macOS, other distributions).
+set -euo pipefail
+packages=(unixodbc)
+missing=()
+if ! command -v dpkg >/dev/null 2>&1; then
+    echo "note: not a Debian-like system; install these yourself if missing: ${packages[*]}" >&2
+    exit 0
+fi
+for pkg in "${packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing system packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,148 @@
+"""Run the real dbt project against a warehouse in a temp dir, and read the result back."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The entity models (meta.etl in the YAML), in SPEC order.
+ENTITIES = (
+    "dim_cliente",
+    "dim_produto",
+    "dim_regiao",
+    "dim_equipe",
+    "dim_vendedor",
+    "dim_desconto",
+    "fact_vendas",
+    "fact_metas",
+    "fact_descontos",
+)
+WAREHOUSE_TABLES = {entity: ("dim" if entity.startswith("dim") else "fact") for entity in ENTITIES}
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+@dataclass
+class Warehouse:
+    """One warehouse (a dbt target) built from one source, driven through the real dbt."""
+
+    target: str
+    env: dict[str, str]
+    target_path: Path
+    etl_now: str = ""
+    runs: list[dbtRunnerResult] = field(default_factory=list)
+
+    def dbt(self, *args: str, expect_success: bool = True, **run_vars: Any) -> dbtRunnerResult:
+        all_vars = {"etl_now": self.etl_now, **run_vars}
+        command = [
+            *args,
+            "--project-dir",
+            str(ROOT),
+            "--profiles-dir",
+            str(ROOT),
+            "--target",
+            self.target,
+            "--target-path",
+            str(self.target_path),
+            "--vars",
+            json.dumps(all_vars),
+            "--quiet",
+        ]
+        with environment(self.env):
+            result = dbtRunner().invoke(command)
+        self.runs.append(result)
+        if result.exception is not None:
+            raise result.exception
+        if expect_success and not result.success:
+            failures = [
+                f"{r.node.name}: {r.status} {r.message}"
+                for r in result.result
+                if str(r.status) not in ("success", "pass", "skipped")
+            ]
+            raise AssertionError("dbt " + " ".join(args) + " failed:\n" + "\n".join(failures))
+        return result
+
+    def build(self, *select: str, expect_success: bool = True, **run_vars: Any) -> dbtRunnerResult:
+        args = ["build"]
+        if select:
+            args += ["--select", *select]
+        return self.dbt(*args, expect_success=expect_success, **run_vars)
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        with environment(self.env):
+            from orchestrator.warehouse import connect_warehouse
+
+            with connect_warehouse(self.target, read_only=False) as conn:
+                yield conn
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(sql, params)
+            return [tuple(row) for row in cur.fetchall()]
+
+    def execute(self, sql: str) -> None:
+        with self.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(sql)
+            conn.commit()
+
+    def scalar(self, sql: str) -> Any:
+        return self.query(sql)[0][0]
+
+    def table(self, entity: str, with_load_columns: bool = False) -> list[tuple[Any, ...]]:
+        """Every row of a warehouse table, sorted, load-metadata columns aside."""
+        schema = WAREHOUSE_TABLES[entity]
+        with self.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(f"select * from {schema}.{entity} where 1 = 0")
+            columns = [d[0] for d in cur.description]
+            keep = [c for c in columns if with_load_columns or not c.startswith("_etl_")]
+            cur.execute(f"select {', '.join(keep)} from {schema}.{entity}")
+            rows = [tuple(row) for row in cur.fetchall()]
+        return sorted(rows, key=repr)
+
+    def windows(self) -> dict[str, dict[str, Any]]:
+        """audit.etl_load_window rows of the newest dbt invocation, by entity."""
+        rows = self.query(
+            "select entity_name, status, load_kind, extracted_count, upserted_count,"
+            " soft_deleted_count, quarantined_count, batches, backlog_after_count,"
+            " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id"
+            " from audit.etl_load_window where invocation_id ="
+            " (select invocation_id from audit.etl_load_window order by planned_at desc limit 1)"
+        )
+        names = (
+            "status load_kind extracted upserted soft_deleted quarantined batches backlog_after"
+            " from_ts from_id to_ts to_id"
+        ).split()
+        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+
+    def watermark(self, entity: str) -> tuple[Any, Any]:
+        return self.query(
+            "select watermark_updated_at, watermark_id from ctl.etl_control where entity_name = %s"
+            if self.target == "postgres"
+            else "select watermark_updated_at, watermark_id from ctl.etl_control where entity_name = ?",
+            (entity,),
+        )[0]
