@@ -26,7 +26,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests
+	$(BIN)/sqlfluff lint models tests/dbt
 
 test: setup lint
 	$(BIN)/pytest

@@ -1,6 +1,6 @@
 """Print what the last dbt invocation loaded, entity by entity, from audit.etl_load_window.
 
-    python -m orchestrator.summary [--target duckdb|postgres]
+python -m orchestrator.summary [--target duckdb|postgres]
 """
 
 from __future__ import annotations
@@ -68,7 +68,16 @@ def last_invocation_loads(target: str) -> list[EntityLoad]:
 
 
 def format_table(loads: list[EntityLoad]) -> str:
-    header = ("entity", "load", "status", "extracted", "upserted", "soft-del", "quarantined", "watermark")
+    header = (
+        "entity",
+        "load",
+        "status",
+        "extracted",
+        "upserted",
+        "soft-del",
+        "quarantined",
+        "watermark",
+    )
     body = [
         (
             load.entity,
@@ -83,14 +92,19 @@ def format_table(loads: list[EntityLoad]) -> str:
         for load in loads
     ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *body]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *body]
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", default=os.environ.get("ETL_TARGET", "duckdb"), choices=["duckdb", "postgres"])
+    parser.add_argument(
+        "--target", default=os.environ.get("ETL_TARGET", "duckdb"), choices=["duckdb", "postgres"]
+    )
     args = parser.parse_args(argv)
     loads = last_invocation_loads(args.target)
     if not loads:

@@ -26,6 +26,11 @@ ENTITIES = (
     "fact_metas",
     "fact_descontos",
 )
+WINDOW_COLUMNS = (
+    "status, load_kind, extracted_count, upserted_count, soft_deleted_count, quarantined_count,"
+    " batches, backlog_after_count, watermark_from_updated_at, watermark_from_id,"
+    " watermark_to_updated_at, watermark_to_id"
+)
 WAREHOUSE_TABLES = {entity: ("dim" if entity.startswith("dim") else "fact") for entity in ENTITIES}
 
 
@@ -126,23 +131,15 @@ class Warehouse:
 
     def windows(self) -> dict[str, dict[str, Any]]:
         """audit.etl_load_window rows of the newest dbt invocation, by entity."""
+        names = WINDOW_COLUMNS.split(", ")
         rows = self.query(
-            "select entity_name, status, load_kind, extracted_count, upserted_count,"
-            " soft_deleted_count, quarantined_count, batches, backlog_after_count,"
-            " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id"
-            " from audit.etl_load_window where invocation_id ="
-            " (select invocation_id from audit.etl_load_window order by planned_at desc limit 1)"
+            f"select entity_name, {WINDOW_COLUMNS} from audit.etl_load_window"
+            " where invocation_id = (select invocation_id from audit.etl_load_window"
+            " order by planned_at desc limit 1)"
         )
-        names = (
-            "status load_kind extracted upserted soft_deleted quarantined batches backlog_after"
-            " from_ts from_id to_ts to_id"
-        ).split()
         return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
     def watermark(self, entity: str) -> tuple[Any, Any]:
-        return self.query(
-            "select watermark_updated_at, watermark_id from ctl.etl_control where entity_name = %s"
-            if self.target == "postgres"
-            else "select watermark_updated_at, watermark_id from ctl.etl_control where entity_name = ?",
-            (entity,),
-        )[0]
+        marker = "%s" if self.target == "postgres" else "?"
+        sql = "select watermark_updated_at, watermark_id from ctl.etl_control where entity_name = "
+        return self.query(sql + marker, (entity,))[0]

@@ -30,6 +30,5 @@
             {% endif %}
         {% endif %}
     {% endfor %}
-    {% do adapter.commit() if target.type != 'duckdb' else none %}
     {{ return('') }}
 {% endmacro %}

@@ -16,6 +16,8 @@
         ((datepart(weekday, {{ expression }}) + @@datefirst - 1) % 7)
     {%- elif part == 'week' -%}
         datepart(iso_week, {{ expression }})
+    {%- elif part == 'doy' -%}
+        datepart(dayofyear, {{ expression }})
     {%- else -%}
         datepart({{ part }}, {{ expression }})
     {%- endif -%}

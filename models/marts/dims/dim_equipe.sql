@@ -49,10 +49,10 @@ final as (
         'Desconhecido' as tipo_equipe,
         'Desconhecida' as categoria_equipe,
         'Sem regional' as regional,
-        0 as meta_mensal_equipe,
+        cast(0 as decimal(14, 2)) as meta_mensal_equipe,
         'Ativa' as situacao,
         {{ bool_literal(true) }} as eh_ativa,
-        null as data_exclusao,
+        cast(null as {{ dbt.type_timestamp() }}) as data_exclusao,
         {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
     {% endif %}
 

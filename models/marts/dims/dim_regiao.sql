@@ -41,7 +41,7 @@ final as (
         'Desconhecida' as cidade,
         '0000000' as codigo_ibge,
         {{ bool_literal(true) }} as eh_ativo,
-        null as data_exclusao,
+        cast(null as {{ dbt.type_timestamp() }}) as data_exclusao,
         {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
     {% endif %}
 

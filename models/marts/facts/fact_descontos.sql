@@ -35,7 +35,8 @@ final as (
         case
             when base_amount > 0
                 then cast(case when discount_amount >= base_amount then 100
-                    else round(100 * discount_amount / base_amount, 2) end as decimal(5, 2))
+                        else round(100 * discount_amount / base_amount, 2)
+                    end as decimal(5, 2))
             else cast(0 as decimal(5, 2))
         end as percentual_desconto_efetivo,
         approved as desconto_aprovado,
