@@ -23,10 +23,16 @@ setup: $(VENV)/.installed
 run: setup
 	bash scripts/run_demo.sh
 
+LINT_DIR := target/lint
+
+# sqlfluff renders the models through dbt: it needs a (empty) warehouse and source to attach.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models tests/dbt
+	mkdir -p $(LINT_DIR)
+	$(BIN)/python -c "import duckdb; duckdb.connect('$(LINT_DIR)/oltp.duckdb').close()"
+	ETL_DUCKDB_PATH=$(LINT_DIR)/dw.duckdb ETL_OLTP_DUCKDB_PATH=$(LINT_DIR)/oltp.duckdb \
+		DBT_TARGET_PATH=$(LINT_DIR)/dbt $(BIN)/sqlfluff lint models tests/dbt
 
 test: setup lint
 	$(BIN)/pytest

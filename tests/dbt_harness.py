@@ -48,6 +48,17 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
+def release_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in-process between invocations, so
+    the test (like any other process) can open the warehouse and source files."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
 @dataclass
 class Warehouse:
     """One warehouse (a dbt target) built from one source, driven through the real dbt."""
@@ -75,7 +86,10 @@ class Warehouse:
             "--quiet",
         ]
         with environment(self.env):
-            result = dbtRunner().invoke(command)
+            try:
+                result = dbtRunner().invoke(command)
+            finally:
+                release_duckdb()
         self.runs.append(result)
         if result.exception is not None:
             raise result.exception
@@ -93,6 +107,17 @@ class Warehouse:
         if select:
             args += ["--select", *select]
         return self.dbt(*args, expect_success=expect_success, **run_vars)
+
+    def run(self, expect_success: bool = True, **run_vars: Any) -> dbtRunnerResult:
+        """Build seeds and models without running the data tests (faster)."""
+        return self.dbt(
+            "build",
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+            expect_success=expect_success,
+            **run_vars,
+        )
 
     @contextmanager
     def connect(self) -> Iterator[Any]:

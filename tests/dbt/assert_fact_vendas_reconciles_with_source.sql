@@ -30,13 +30,13 @@ loaded_source as (
 
     select vendas.*
     from vendas
-    inner join control
-        on
-            vendas.alterado_em < control.watermark_updated_at
-            or (
-                vendas.alterado_em = control.watermark_updated_at
-                and vendas.order_item_id <= control.watermark_id
-            )
+    cross join control
+    where
+        vendas.alterado_em < control.watermark_updated_at
+        or (
+            vendas.alterado_em = control.watermark_updated_at
+            and vendas.order_item_id <= control.watermark_id
+        )
 
 ),
 

@@ -36,15 +36,24 @@ feriados_nacionais_fixos as (
 digits as (
 
     select 0 as digit
-    union all select 1
-    union all select 2
-    union all select 3
-    union all select 4
-    union all select 5
-    union all select 6
-    union all select 7
-    union all select 8
-    union all select 9
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
 
 ),
 
@@ -118,8 +127,7 @@ date_parts as (
 
 calendar_years as (
 
-    select distinct
-        ano
+    select distinct ano
     from date_parts
 
 ),

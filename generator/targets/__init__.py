@@ -1,0 +1,31 @@
+"""Writers and readers of the source in its three engines (DuckDB, PostgreSQL, SQL Server)."""
+
+from __future__ import annotations
+
+from generator.errors import UsageError
+from generator.targets.base import RunRecord, TableChanges, Target
+
+TARGETS = ("duckdb", "postgres", "sqlserver")
+
+
+def open_target(name: str, duckdb_path: str | None = None) -> Target:
+    """The target named ``name`` with its connection settings from the environment."""
+    if name == "duckdb":
+        from generator.config import duckdb_path as resolve_path
+        from generator.targets.duckdb_target import DuckDbTarget
+
+        return DuckDbTarget(resolve_path(duckdb_path))
+    if name == "postgres":
+        from generator.config import PostgresSettings
+        from generator.targets.postgres_target import PostgresTarget
+
+        return PostgresTarget(PostgresSettings.from_env())
+    if name == "sqlserver":
+        from generator.config import SqlServerSettings
+        from generator.targets.sqlserver_target import SqlServerTarget
+
+        return SqlServerTarget(SqlServerSettings.from_env())
+    raise UsageError(f"unknown target {name!r} (choose from {', '.join(TARGETS)})")
+
+
+__all__ = ["TARGETS", "RunRecord", "TableChanges", "Target", "open_target"]

@@ -1,0 +1,106 @@
+"""What every target does: write a base data set, keep the bookkeeping, read tables back and
+apply a wave's changes, each write in one transaction."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyarrow as pa
+
+from generator.config import META_SCHEMA
+from generator.schema import BY_NAME, RUNS_COLUMNS, Table
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One row of generator_meta.runs: the base (wave 0) or an applied wave."""
+
+    wave: int
+    seed: int
+    scale: float
+    as_of: date
+    checks: bool
+    applied_at: datetime
+
+    def as_row(self) -> tuple[object, ...]:
+        return (
+            self.wave,
+            self.seed,
+            Decimal(str(round(self.scale, 6))),
+            self.as_of,
+            self.checks,
+            self.applied_at,
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> RunRecord:
+        wave, seed, scale, as_of, checks, applied_at = row
+        if isinstance(as_of, datetime):
+            as_of = as_of.date()
+        return cls(int(wave), int(seed), float(scale), as_of, bool(checks), applied_at)
+
+
+RUNS_TABLE = f"{META_SCHEMA}.runs"
+RUNS_COLUMN_LIST = ", ".join(c.name for c in RUNS_COLUMNS)
+RUNS_SELECT = f"SELECT {RUNS_COLUMN_LIST} FROM {RUNS_TABLE} ORDER BY wave"
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """Rows to write into one table: ``rows`` replace the rows with the same key (updates and
+    soft deletes) or are new (inserts)."""
+
+    table: Table
+    rows: pa.Table
+    replaced_ids: list[int]
+
+    @classmethod
+    def of(cls, name: str, rows: pa.Table, replaced_ids: list[int]) -> TableChanges:
+        return cls(BY_NAME[name], rows, replaced_ids)
+
+
+class Target(ABC):
+    """One engine holding the source. Methods raise GeneratorError with one-line messages."""
+
+    name: str
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the source lives, for messages."""
+
+    @abstractmethod
+    def source_exists(self) -> bool: ...
+
+    @abstractmethod
+    def write_base(
+        self, tables: dict[str, pa.Table], run: RunRecord, *, checks: bool, replace: bool
+    ) -> None:
+        """Create (or replace) the source with ``tables`` and the bookkeeping, atomically."""
+
+    @abstractmethod
+    def session(self) -> AbstractContextManager[TargetSession]:
+        """An open connection for reading the state and applying one wave (fails with a
+        GeneratorError when there is no source)."""
+
+
+class TargetSession(ABC):
+    @abstractmethod
+    def runs(self) -> list[RunRecord]:
+        """The bookkeeping rows, wave order (empty when there is no bookkeeping)."""
+
+    @abstractmethod
+    def read_table(self, name: str) -> pa.Table:
+        """A whole source table in primary-key order, with the contract's Arrow schema."""
+
+    @abstractmethod
+    def max_values(self) -> dict[str, tuple[int, datetime | None]]:
+        """Per table: (max primary key or 0, max updated_at or None)."""
+
+    @abstractmethod
+    def apply(self, changes: list[TableChanges], run: RunRecord) -> None:
+        """Write all changes and the run row in one transaction."""
