@@ -3,7 +3,9 @@ apply a wave's changes, each write in one transaction."""
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +14,17 @@ from decimal import Decimal
 import pyarrow as pa
 
 from generator.config import META_SCHEMA
-from generator.schema import BY_NAME, RUNS_COLUMNS, Table
+from generator.schema import (
+    BY_NAME,
+    RUNS_COLUMNS,
+    TABLES,
+    Table,
+    create_runs_sql,
+    index_ddl,
+    source_ddl,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,30 @@ class RunRecord:
 RUNS_TABLE = f"{META_SCHEMA}.runs"
 RUNS_COLUMN_LIST = ", ".join(c.name for c in RUNS_COLUMNS)
 RUNS_SELECT = f"SELECT {RUNS_COLUMN_LIST} FROM {RUNS_TABLE} ORDER BY wave"
+
+
+def load_base(
+    dialect: str,
+    tables: dict[str, pa.Table],
+    run: RunRecord,
+    checks: bool,
+    execute: Callable[[str, Sequence[object]], object],
+    insert: Callable[[str, pa.Table], object],
+    marker: str = "?",
+) -> None:
+    """The base write every target makes inside its own transaction, once its schemas exist:
+    the table DDL, the rows (through the engine's bulk path), the indexes (built after the
+    load, which is faster), then the bookkeeping table and its wave-0 row."""
+    for ddl in source_ddl(dialect, checks):
+        execute(ddl, ())
+    for spec in TABLES:
+        log.info("loading %s (%d rows)", spec.qualified, tables[spec.name].num_rows)
+        insert(spec.qualified, tables[spec.name])
+    for ddl in index_ddl():
+        execute(ddl, ())
+    execute(create_runs_sql(dialect), ())
+    markers = ", ".join([marker] * len(RUNS_COLUMNS))
+    execute(f"INSERT INTO {RUNS_TABLE} VALUES ({markers})", run.as_row())
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from generator.config import META_SCHEMA, SOURCE_SCHEMA
 from generator.errors import GeneratorError, one_line
-from generator.schema import BY_NAME, TABLES, create_runs_sql, index_ddl, source_ddl
+from generator.schema import BY_NAME, TABLES
 from generator.targets.arrow_io import conform
 from generator.targets.base import (
     RUNS_SELECT,
@@ -25,6 +25,7 @@ from generator.targets.base import (
     TableChanges,
     Target,
     TargetSession,
+    load_base,
 )
 
 log = logging.getLogger(__name__)
@@ -83,15 +84,14 @@ class DuckDbTarget(Target):
     ) -> None:
         con.execute(f"CREATE SCHEMA {SOURCE_SCHEMA}")
         con.execute(f"CREATE SCHEMA {META_SCHEMA}")
-        for ddl in source_ddl("duckdb", checks):
-            con.execute(ddl)
-        for spec in TABLES:
-            log.info("loading %s (%d rows)", spec.qualified, tables[spec.name].num_rows)
-            _insert(con, spec.qualified, tables[spec.name])
-        for ddl in index_ddl():
-            con.execute(ddl)
-        con.execute(create_runs_sql("duckdb"))
-        con.execute(f"INSERT INTO {RUNS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", list(run.as_row()))
+        load_base(
+            "duckdb",
+            tables,
+            run,
+            checks,
+            execute=lambda statement, params: con.execute(statement, list(params)),
+            insert=lambda name, table: _insert(con, name, table),
+        )
         con.execute("CHECKPOINT")
 
     @contextlib.contextmanager

@@ -16,7 +16,7 @@ from psycopg2.extensions import connection as PgConnection
 
 from generator.config import META_SCHEMA, SOURCE_SCHEMA, PostgresSettings
 from generator.errors import GeneratorError, one_line
-from generator.schema import BY_NAME, TABLES, create_runs_sql, index_ddl, source_ddl
+from generator.schema import BY_NAME, TABLES
 from generator.targets.arrow_io import from_csv_bytes, to_csv_bytes
 from generator.targets.base import (
     RUNS_SELECT,
@@ -25,6 +25,7 @@ from generator.targets.base import (
     TableChanges,
     Target,
     TargetSession,
+    load_base,
 )
 
 log = logging.getLogger(__name__)
@@ -123,16 +124,14 @@ class PostgresTarget(Target):
                 for schema in (SOURCE_SCHEMA, META_SCHEMA):
                     cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
                     cur.execute(f"CREATE SCHEMA {schema}")
-                for ddl in source_ddl("postgres", checks):
-                    cur.execute(ddl)
-                for spec in TABLES:
-                    log.info("copying %s (%d rows)", spec.qualified, tables[spec.name].num_rows)
-                    _copy_in(cur, spec.qualified, tables[spec.name])
-                for ddl in index_ddl():
-                    cur.execute(ddl)
-                cur.execute(create_runs_sql("postgres"))
-                cur.execute(
-                    f"INSERT INTO {RUNS_TABLE} VALUES (%s, %s, %s, %s, %s, %s)", run.as_row()
+                load_base(
+                    "postgres",
+                    tables,
+                    run,
+                    checks,
+                    execute=lambda statement, params: cur.execute(statement, params or None),
+                    insert=lambda name, table: _copy_in(cur, name, table),
+                    marker="%s",
                 )
                 for spec in TABLES:
                     cur.execute(f"ANALYZE {spec.qualified}")

@@ -18,9 +18,6 @@ from generator.errors import GeneratorError, one_line
 from generator.schema import (
     BY_NAME,
     TABLES,
-    create_runs_sql,
-    index_ddl,
-    source_ddl,
     sqlserver_bootstrap_sql,
     sqlserver_drop_sql,
     sqlserver_schema_sql,
@@ -33,6 +30,7 @@ from generator.targets.base import (
     TableChanges,
     Target,
     TargetSession,
+    load_base,
 )
 
 log = logging.getLogger(__name__)
@@ -102,18 +100,16 @@ class SqlServerTarget(Target):
                 raise GeneratorError(
                     f"source already exists at {self.location} (use --force to replace it)"
                 )
-            for statement in [
-                *sqlserver_schema_sql(),
-                *sqlserver_drop_sql(),
-                *source_ddl("sqlserver", checks),
-            ]:
+            for statement in [*sqlserver_schema_sql(), *sqlserver_drop_sql()]:
                 cur.execute(statement)
-            for spec in TABLES:
-                log.info("inserting %s (%d rows)", spec.qualified, tables[spec.name].num_rows)
-                _insert(cur, spec.qualified, tables[spec.name])
-            for statement in [*index_ddl(), create_runs_sql("sqlserver")]:
-                cur.execute(statement)
-            cur.execute(f"INSERT INTO {RUNS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", *run.as_row())
+            load_base(
+                "sqlserver",
+                tables,
+                run,
+                checks,
+                execute=lambda statement, params: cur.execute(statement, *params),
+                insert=lambda name, table: _insert(cur, name, table),
+            )
             con.commit()
         except pyodbc.Error as exc:
             con.rollback()
