@@ -11,7 +11,8 @@
     pending), cutoff_at, batch_size, max_batches, batches, extracted, backlog_after. -#}
 {% macro etl_window(relation, updated_at_column, id_column) %}
     {% set entity = model.name %}
-    {% set recording = execute and flags.WHICH in ['run', 'build'] %}
+    {% set dry_run = var('etl_dry_run', false) in [true, 'true', 'True', 1, '1'] %}
+    {% set recording = execute and (flags.WHICH in ['run', 'build'] or (dry_run and flags.WHICH == 'compile')) %}
     {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
     {% set control_table = ecommerce_dw.etl_relation('ctl', 'etl_control') %}
     {% set columns = ['status', 'watermark_from_updated_at', 'watermark_from_id', 'watermark_to_updated_at',
@@ -58,7 +59,7 @@
     {% set cutoff_at = ecommerce_dw.etl_now() - modules.datetime.timedelta(minutes=cutoff_minutes) %}
     {% set cap = none if full_build or max_batches is none else batch_size * max_batches %}
 
-    {% set window = {'entity': entity, 'status': 'planned', 'lo_ts': lo_ts, 'lo_id': lo_id, 'hi_ts': none, 'hi_id': none,
+    {% set window = {'entity': entity, 'status': 'dry_run' if dry_run else 'planned', 'lo_ts': lo_ts, 'lo_id': lo_id, 'hi_ts': none, 'hi_id': none,
                      'cutoff_at': cutoff_at, 'batch_size': batch_size, 'max_batches': max_batches, 'batches': 0,
                      'extracted': 0, 'backlog_after': 0, 'load_kind': 'full' if full_build else 'incremental'} %}
     {% if not control.is_active %}

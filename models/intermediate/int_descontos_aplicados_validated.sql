@@ -38,6 +38,7 @@ joined as (
         order_items.cost_amount,
         orders.customer_id,
         order_items.order_item_id as found_order_item_id,
+        orders.order_id as found_order_id,
         order_item_discounts.deleted_at as application_deleted_at,
         order_items.deleted_at as item_deleted_at,
         orders.deleted_at as order_deleted_at,
@@ -61,6 +62,7 @@ final as (
         case
             when joined.order_item_discount_id is null then 'chave_natural_nula'
             when joined.found_order_item_id is null then 'venda_inexistente'
+            when joined.found_order_id is null then 'pedido_inexistente'
             when joined.discount_amount < 0 then 'desconto_negativo'
             when joined.final_amount <> joined.base_amount - joined.discount_amount then 'valor_final_divergente'
         end as motivo_quarentena

@@ -38,7 +38,8 @@ regions_by_city as (
     select
         state,
         city,
-        min(region_id) as region_id
+        min(region_id) as region_id,
+        max(updated_at) as updated_at
     from regions
     where deleted_at is null
     group by state, city
@@ -75,12 +76,14 @@ joined as (
         orders.deleted_at as order_deleted_at,
         orders.order_id as found_order_id,
         products.product_id as found_product_id,
-        -- a change on the order alone (its status) reaches the fact; so does a customer
-        -- move when the order has no region of its own (the region comes from the customer)
+        -- a change on the order alone (its status) reaches the fact; so does, when the
+        -- order has no region of its own, a customer move or a region row for the
+        -- customer's city arriving late (the region comes from the customer's city)
         greatest(
             order_items.updated_at,
             coalesce(orders.updated_at, order_items.updated_at),
-            coalesce(case when orders.region_id is null then customers.updated_at end, order_items.updated_at)
+            coalesce(case when orders.region_id is null then customers.updated_at end, order_items.updated_at),
+            coalesce(case when orders.region_id is null then regions_by_city.updated_at end, order_items.updated_at)
         ) as alterado_em
     from order_items
     left join orders

@@ -237,3 +237,37 @@ def test_failed_model_keeps_its_watermark_while_the_others_advance(
     )
     assert control == [("failed",)]
     assert warehouse.windows()["fact_descontos"]["status"] == "failed"
+
+
+def test_late_arriving_region_replaces_the_unknown_member(warehouse: Warehouse, source_sql):
+    warehouse.run()
+    orphan = warehouse.query(
+        "select venda_key, pedido_original_id from fact.fact_vendas where regiao_key = -1"
+        " order by venda_key limit 1"
+    )
+    assert orphan, "the generated source should have orders matching no region"
+    venda_key, order_id = orphan[0]
+    state, city = source_sql(
+        "select c.state, c.city from core.orders o join core.customers c using (customer_id)"
+        " where o.order_id = ?",
+        order_id,
+    )[0]
+    arrived = datetime(2026, 1, 15, 11, 0, 0)
+    source_sql(
+        "insert into core.regions select * replace (? as region_id, 'REG-LATE' as region_code,"
+        " ? as state, ? as city, ? as created_at, ? as updated_at)"
+        " from core.regions order by region_id limit 1",
+        900001,
+        state,
+        city,
+        arrived,
+        arrived,
+    )
+
+    warehouse.run()
+
+    assert (
+        warehouse.scalar(f"select regiao_key from fact.fact_vendas where venda_key = {venda_key}")
+        == 900001
+    )
+    assert warehouse.scalar("select count(*) from dim.dim_regiao where regiao_key = 900001") == 1

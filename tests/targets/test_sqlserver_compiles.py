@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dbt.cli.main import dbtRunner
+from dbt.cli.main import dbtRunner, dbtRunnerResult
 from sqlserver_standin import ExecutedSql, standin_sqlserver
 from tsql_check import Problem, tsql_problems
 
@@ -54,12 +54,26 @@ class SqlserverCompile:
         return files
 
 
-def _invoke_dbt(args: list[str], target_path: Path, env: dict[str, str]) -> tuple[bool, str]:
+def _invoke_dbt(
+    args: list[str], target_path: Path, env: dict[str, str], runner: dbtRunner | None = None
+) -> tuple[bool, str]:
+    result = _run_dbt(args, target_path, env, runner)
+    messages = [str(result.exception)] if result.exception else []
+    for node_result in getattr(result.result, "results", None) or []:
+        if str(node_result.status) in {"error", "fail"}:
+            messages.append(f"{node_result.node.name}: {node_result.message}")
+    return result.success, "\n".join(messages)
+
+
+def _run_dbt(
+    args: list[str], target_path: Path, env: dict[str, str], runner: dbtRunner | None = None
+) -> dbtRunnerResult:
+    """One dbt command in this process; `runner` may carry a manifest already parsed."""
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
         patch.delenv("DBT_TARGET_PATH", raising=False)
-        result = dbtRunner().invoke(
+        return (runner or dbtRunner()).invoke(
             [
                 *args,
                 "--project-dir",
@@ -71,11 +85,6 @@ def _invoke_dbt(args: list[str], target_path: Path, env: dict[str, str]) -> tupl
                 "--quiet",
             ]
         )
-    messages = [str(result.exception)] if result.exception else []
-    for node_result in getattr(result.result, "results", None) or []:
-        if str(node_result.status) in {"error", "fail"}:
-            messages.append(f"{node_result.node.name}: {node_result.message}")
-    return result.success, "\n".join(messages)
 
 
 @pytest.fixture(scope="module")

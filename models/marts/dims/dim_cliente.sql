@@ -21,7 +21,6 @@ final as (
         {{ mask_email('email') }} as email,
         {{ mask_phone('phone') }} as telefone,
         {{ mask_document('document_number', 'segment') }} as cpf_cnpj,
-        {{ dbt.hash('document_number') }} as cpf_cnpj_hash,
         {{ generalise_birth_date('birth_date') }} as data_nascimento,
         gender as genero,
         customer_type as tipo_cliente,
