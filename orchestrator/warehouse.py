@@ -2,35 +2,196 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from orchestrator.config import duckdb_source_path, duckdb_warehouse_path
+
+log = logging.getLogger(__name__)
+
+# DuckDB allows one writer process: a dashboard or monitor may hold the file for a moment.
+DUCKDB_BUSY_RETRY_SECONDS = 15.0
+
+
+def describe(target: str) -> str:
+    """Where the warehouse of `target` is, for messages (no secret)."""
+    if target == "duckdb":
+        return f"duckdb file {duckdb_warehouse_path()}"
+    if target == "postgres":
+        return (
+            f"postgres {os.environ.get('ETL_PG_HOST', '127.0.0.1')}:"
+            f"{os.environ.get('ETL_PG_PORT', '5432')}/{database_name(target)}"
+        )
+    return (
+        f"sqlserver {os.environ.get('ETL_SQL_SERVER', 'localhost')}:"
+        f"{os.environ.get('ETL_SQL_PORT', '1433')}/{database_name(target)}"
+    )
+
+
+def database_name(target: str) -> str:
+    if target == "duckdb":
+        return duckdb_warehouse_path().stem
+    if target == "postgres":
+        return os.environ.get("ETL_PG_DATABASE", "dw_ecommerce")
+    return os.environ.get("ETL_DW_DATABASE", "DW_ECOMMERCE")
+
+
+def login_name(target: str) -> str:
+    if target == "postgres":
+        return os.environ.get("ETL_PG_USER", "postgres")
+    if target == "sqlserver":
+        return os.environ.get("ETL_SQL_USER", "etl_user")
+    return ""
+
+
+def host_address(target: str) -> str:
+    if target == "postgres":
+        host, port = (
+            os.environ.get("ETL_PG_HOST", "127.0.0.1"),
+            os.environ.get("ETL_PG_PORT", "5432"),
+        )
+        return f"{host}:{port}"
+    if target == "sqlserver":
+        host = os.environ.get("ETL_SQL_SERVER", "localhost")
+        return f"{host}:{os.environ.get('ETL_SQL_PORT', '1433')}"
+    return "local"
+
+
+def _connect_duckdb(read_only: bool, retry_seconds: float) -> Any:
+    import duckdb
+
+    path = duckdb_warehouse_path()
+    deadline = time.monotonic() + retry_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            log.info("warehouse file busy (another process holds it), retrying: %s", exc)
+            time.sleep(0.5)
+
+
+def _connect_sqlserver() -> Any:
+    import pyodbc
+
+    trust = os.environ.get("ETL_SQL_TRUST_CERT", "false").lower() in ("1", "true", "yes")
+    parts = {
+        "DRIVER": "{" + os.environ.get("ETL_SQL_DRIVER", "ODBC Driver 18 for SQL Server") + "}",
+        "SERVER": f"{os.environ.get('ETL_SQL_SERVER', 'localhost')},"
+        f"{os.environ.get('ETL_SQL_PORT', '1433')}",
+        "DATABASE": database_name("sqlserver"),
+        "UID": login_name("sqlserver"),
+        "PWD": os.environ.get("ETL_SQL_PASSWORD", ""),
+        "Encrypt": "yes",
+        "TrustServerCertificate": "yes" if trust else "no",
+        "APP": "ecommerce_dw orchestrator",
+    }
+    return pyodbc.connect(";".join(f"{key}={value}" for key, value in parts.items()), timeout=5)
+
+
+def open_connection(
+    target: str, read_only: bool = False, retry_seconds: float = DUCKDB_BUSY_RETRY_SECONDS
+) -> Any:
+    """A new DB-API connection to the warehouse of `target`; the caller closes it."""
+    if target == "duckdb":
+        return _connect_duckdb(read_only, retry_seconds)
+    if target == "postgres":
+        import psycopg2
+
+        return psycopg2.connect(
+            host=os.environ.get("ETL_PG_HOST", "127.0.0.1"),
+            port=int(os.environ.get("ETL_PG_PORT", "5432")),
+            user=login_name("postgres"),
+            password=os.environ.get("ETL_PG_PASSWORD", ""),
+            dbname=database_name("postgres"),
+            connect_timeout=5,
+            application_name="ecommerce_dw orchestrator",
+        )
+    if target == "sqlserver":
+        return _connect_sqlserver()
+    raise ValueError(f"unsupported warehouse target {target!r}")
 
 
 @contextmanager
 def connect_warehouse(target: str, read_only: bool = False) -> Iterator[Any]:
-    """A DB-API connection to the warehouse of `target` (duckdb or postgres)."""
-    if target == "duckdb":
-        import duckdb
-
-        conn = duckdb.connect(
-            os.environ.get("ETL_DUCKDB_PATH", "data/dw_ecommerce.duckdb"), read_only=read_only
-        )
-    elif target == "postgres":
-        import psycopg2
-
-        conn = psycopg2.connect(
-            host=os.environ.get("ETL_PG_HOST", "127.0.0.1"),
-            port=int(os.environ.get("ETL_PG_PORT", "5432")),
-            user=os.environ.get("ETL_PG_USER", "postgres"),
-            password=os.environ.get("ETL_PG_PASSWORD", ""),
-            dbname=os.environ.get("ETL_PG_DATABASE", "dw_ecommerce"),
-            connect_timeout=5,
-        )
-    else:
-        raise ValueError(f"unsupported warehouse target {target!r}: expected duckdb or postgres")
+    """A DB-API connection to the warehouse of `target` (duckdb, postgres or sqlserver)."""
+    conn = open_connection(target, read_only=read_only)
     try:
         yield conn
     finally:
         conn.close()
+
+
+class Db:
+    """A thin helper over a DB-API connection: one SQL text per statement with `?` markers,
+    translated to the driver's paramstyle; values always travel as bind parameters."""
+
+    def __init__(self, conn: Any, target: str) -> None:
+        self.conn = conn
+        self.target = target
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.target == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+        finally:
+            cur.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            return [tuple(row) for row in cur.fetchall()]
+        finally:
+            cur.close()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def table_exists(self, schema: str, table: str, catalog: str | None = None) -> bool:
+        """Whether schema.table exists (in `catalog`, for DuckDB's attached source)."""
+        if self.target == "duckdb":
+            sql = (
+                "select count(*) from information_schema.tables"
+                " where table_schema = ? and table_name = ?"
+            )
+            params: list[Any] = [schema, table]
+            if catalog:
+                sql += " and table_catalog = ?"
+                params.append(catalog)
+            else:
+                sql += " and table_catalog = current_database()"
+            return bool(self.query(sql, params)[0][0])
+        if self.target == "postgres":
+            return bool(
+                self.query(
+                    "select count(*) from information_schema.tables"
+                    " where table_schema = ? and table_name = ?",
+                    [schema, table],
+                )[0][0]
+            )
+        return bool(
+            self.query(
+                "select case when object_id(?, 'U') is null then 0 else 1 end",
+                [f"{schema}.{table}"],
+            )[0][0]
+        )
+
+
+def source_database_path() -> str:
+    """The DuckDB source file (ECOMMERCE_OLTP), for the pre-flight."""
+    return str(duckdb_source_path())

@@ -1,0 +1,407 @@
+"""Writing the run audit: audit.etl_run, audit.etl_run_entity (and reading what dbt wrote
+in audit.etl_load_window and ctl.etl_control).
+
+The DDL exists in three dialects (duckdb, postgres, sqlserver) and is created
+idempotently. Table and column names are constants of this module (the allow-list);
+every value travels as a bind parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from orchestrator.warehouse import Db
+
+log = logging.getLogger(__name__)
+
+RUN_STATUSES = ("running", "success", "partial", "failed")
+ENTITY_STATUSES = ("success", "failed", "skipped", "inactive", "dry_run")
+MESSAGE_LIMIT = 3900
+
+_TYPES = {
+    "duckdb": {"ts": "timestamp", "bool": "boolean", "text": "varchar(4000)", "str": "varchar"},
+    "postgres": {"ts": "timestamp", "bool": "boolean", "text": "varchar(4000)", "str": "varchar"},
+    "sqlserver": {"ts": "datetime2(6)", "bool": "bit", "text": "nvarchar(4000)", "str": "nvarchar"},
+}
+
+_TABLES: dict[str, str] = {
+    "etl_run": """
+        run_id {str}(64) not null primary key,
+        entities_requested {str}(2000) not null,
+        started_by {str}(200) not null,
+        started_at {ts} not null,
+        finished_at {ts},
+        status {str}(20) not null check (status in ('running', 'success', 'partial', 'failed')),
+        entities_succeeded integer,
+        entities_failed integer,
+        error_message {text},
+        is_dry_run {bool} not null,
+        target {str}(20) not null,
+        dbt_invocation_id {str}(64),
+        pid integer not null,
+        full_refresh {bool} not null,
+        batch_size_override integer,
+        cutoff_minutes_override integer,
+        max_batches_override integer""",
+    "etl_run_entity": """
+        run_id {str}(64) not null,
+        entity_name {str}(100) not null,
+        started_at {ts},
+        finished_at {ts},
+        status {str}(20) not null
+            check (status in ('success', 'failed', 'skipped', 'inactive', 'dry_run')),
+        load_kind {str}(20),
+        extracted_count bigint,
+        upserted_count bigint,
+        soft_deleted_count bigint,
+        quarantined_count bigint,
+        batches integer,
+        backlog_after_count bigint,
+        watermark_from_updated_at {ts},
+        watermark_from_id bigint,
+        watermark_to_updated_at {ts},
+        watermark_to_id bigint,
+        tests_passed integer,
+        tests_warned integer,
+        tests_failed integer,
+        error_message {text},
+        error_category {str}(40),
+        error_action {str}(1000),
+        is_dry_run {bool} not null,
+        dbt_invocation_id {str}(64),
+        primary key (run_id, entity_name)""",
+    "connection_login_events": """
+        event_time {ts} not null,
+        login_name {str}(200),
+        host_name {str}(200),
+        program_name {str}(200),
+        database_name {str}(200),
+        status {str}(20) not null check (status in ('success', 'failed')),
+        client_address {str}(100),
+        error_message {text},
+        run_id {str}(64),
+        source {str}(40) not null,
+        session_id integer,
+        event_kind {str}(40)""",
+}
+
+
+def ddl_statements(dialect: str) -> list[str]:
+    """The statements that create schema `audit` and the orchestrator's audit tables if
+    they are missing, in the dialect of the target."""
+    types = _TYPES[dialect]
+    statements: list[str] = []
+    if dialect == "sqlserver":
+        statements.append("if schema_id('audit') is null exec('create schema audit')")
+    else:
+        statements.append("create schema if not exists audit")
+    for table, columns in _TABLES.items():
+        body = columns.format(**types)
+        if dialect == "sqlserver":
+            statements.append(
+                f"if object_id('audit.{table}', 'U') is null create table audit.{table} ({body}\n)"
+            )
+        else:
+            statements.append(f"create table if not exists audit.{table} ({body}\n)")
+    return statements
+
+
+@dataclass
+class Window:
+    """One row of audit.etl_load_window (what dbt planned and loaded for an entity)."""
+
+    entity: str
+    status: str
+    load_kind: str
+    extracted: int | None
+    upserted: int | None
+    soft_deleted: int | None
+    quarantined: int | None
+    batches: int | None
+    backlog_after: int | None
+    wm_from_ts: datetime | None
+    wm_from_id: int | None
+    wm_to_ts: datetime | None
+    wm_to_id: int | None
+    planned_at: datetime | None
+    finished_at: datetime | None
+    error_message: str | None
+
+
+_WINDOW_COLUMNS = (
+    "entity_name, status, load_kind, extracted_count, upserted_count, soft_deleted_count,"
+    " quarantined_count, batches, backlog_after_count, watermark_from_updated_at,"
+    " watermark_from_id, watermark_to_updated_at, watermark_to_id, planned_at, finished_at,"
+    " error_message"
+)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _window(row: tuple[Any, ...]) -> Window:
+    return Window(
+        entity=row[0],
+        status=row[1],
+        load_kind=row[2],
+        extracted=_int(row[3]),
+        upserted=_int(row[4]),
+        soft_deleted=_int(row[5]),
+        quarantined=_int(row[6]),
+        batches=_int(row[7]),
+        backlog_after=_int(row[8]),
+        wm_from_ts=row[9],
+        wm_from_id=_int(row[10]),
+        wm_to_ts=row[11],
+        wm_to_id=_int(row[12]),
+        planned_at=row[13],
+        finished_at=row[14],
+        error_message=row[15],
+    )
+
+
+@dataclass
+class EntityOutcome:
+    """One audit.etl_run_entity row."""
+
+    entity: str
+    status: str
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    load_kind: str | None = None
+    extracted: int | None = None
+    upserted: int | None = None
+    soft_deleted: int | None = None
+    quarantined: int | None = None
+    batches: int | None = None
+    backlog_after: int | None = None
+    wm_from_ts: datetime | None = None
+    wm_from_id: int | None = None
+    wm_to_ts: datetime | None = None
+    wm_to_id: int | None = None
+    tests_passed: int = 0
+    tests_warned: int = 0
+    tests_failed: int = 0
+    error_message: str | None = None
+    error_category: str | None = None
+    error_action: str | None = None
+    is_dry_run: bool = False
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return max((self.finished_at - self.started_at).total_seconds(), 0.0)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in ("success", "dry_run")
+
+    @property
+    def counts_as_failure(self) -> bool:
+        return self.status in ("failed", "skipped")
+
+
+@dataclass
+class RunRecord:
+    """The audit.etl_run row opened before dbt starts."""
+
+    run_id: str
+    entities_requested: str
+    started_by: str
+    started_at: datetime
+    is_dry_run: bool
+    target: str
+    pid: int
+    full_refresh: bool
+    batch_size: int | None
+    cutoff_minutes: int | None
+    max_batches: int | None
+    outcomes: list[EntityOutcome] = field(default_factory=list)
+
+
+def _clip(message: str | None) -> str | None:
+    return None if message is None else message[:MESSAGE_LIMIT]
+
+
+class AuditWriter:
+    """Reads and writes the control and audit tables through one connection."""
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def ensure_objects(self) -> None:
+        for statement in ddl_statements(self.db.target):
+            self.db.execute(statement)
+        self.db.commit()
+
+    # --- reading what dbt keeps -------------------------------------------------------
+
+    def windows_exist(self) -> bool:
+        return self.db.table_exists("audit", "etl_load_window")
+
+    def control_exists(self) -> bool:
+        return self.db.table_exists("ctl", "etl_control")
+
+    def windows(self, invocation_id: str) -> dict[str, Window]:
+        if not invocation_id or not self.windows_exist():
+            return {}
+        rows = self.db.query(
+            f"select {_WINDOW_COLUMNS} from audit.etl_load_window where invocation_id = ?",
+            [invocation_id],
+        )
+        return {row[0]: _window(row) for row in rows}
+
+    def windows_of_run(self, run_id: str) -> dict[str, Window]:
+        if not self.windows_exist():
+            return {}
+        rows = self.db.query(
+            f"select {_WINDOW_COLUMNS} from audit.etl_load_window where run_id = ?"
+            " order by planned_at",
+            [run_id],
+        )
+        return {row[0]: _window(row) for row in rows}
+
+    def inactive_entities(self) -> set[str]:
+        if not self.control_exists():
+            return set()
+        rows = self.db.query("select entity_name, is_active from ctl.etl_control")
+        return {row[0] for row in rows if row[1] in (False, 0, "0", "false")}
+
+    def running_runs(self, except_run_id: str = "") -> list[tuple[Any, ...]]:
+        """(run_id, pid, started_by, started_at) of runs still 'running', newest first."""
+        return self.db.query(
+            "select run_id, pid, started_by, started_at from audit.etl_run"
+            " where status = 'running' and run_id <> ? order by started_at desc",
+            [except_run_id],
+        )
+
+    # --- writing the run --------------------------------------------------------------
+
+    def open_run(self, run: RunRecord) -> None:
+        self.db.execute(
+            "insert into audit.etl_run (run_id, entities_requested, started_by, started_at,"
+            " status, is_dry_run, target, pid, full_refresh, batch_size_override,"
+            " cutoff_minutes_override, max_batches_override)"
+            " values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run.run_id,
+                run.entities_requested,
+                run.started_by,
+                run.started_at,
+                run.is_dry_run,
+                run.target,
+                run.pid,
+                run.full_refresh,
+                run.batch_size,
+                run.cutoff_minutes,
+                run.max_batches,
+            ],
+        )
+        self.db.commit()
+
+    def close_run(
+        self,
+        run_id: str,
+        status: str,
+        finished_at: datetime,
+        succeeded: int,
+        failed: int,
+        error_message: str | None,
+        invocation_id: str | None,
+    ) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        self.db.execute(
+            "update audit.etl_run set status = ?, finished_at = ?, entities_succeeded = ?,"
+            " entities_failed = ?, error_message = ?, dbt_invocation_id = ? where run_id = ?",
+            [status, finished_at, succeeded, failed, _clip(error_message), invocation_id, run_id],
+        )
+        self.db.commit()
+
+    def write_entities(
+        self, run_id: str, outcomes: list[EntityOutcome], invocation_id: str | None
+    ) -> None:
+        for outcome in outcomes:
+            if outcome.status not in ENTITY_STATUSES:
+                raise ValueError(f"unknown entity status {outcome.status!r}")
+            self.db.execute(
+                "delete from audit.etl_run_entity where run_id = ? and entity_name = ?",
+                [run_id, outcome.entity],
+            )
+            self.db.execute(
+                "insert into audit.etl_run_entity (run_id, entity_name, started_at, finished_at,"
+                " status, load_kind, extracted_count, upserted_count, soft_deleted_count,"
+                " quarantined_count, batches, backlog_after_count, watermark_from_updated_at,"
+                " watermark_from_id, watermark_to_updated_at, watermark_to_id, tests_passed,"
+                " tests_warned, tests_failed, error_message, error_category, error_action,"
+                " is_dry_run, dbt_invocation_id)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    outcome.entity,
+                    outcome.started_at,
+                    outcome.finished_at,
+                    outcome.status,
+                    outcome.load_kind,
+                    outcome.extracted,
+                    outcome.upserted,
+                    outcome.soft_deleted,
+                    outcome.quarantined,
+                    outcome.batches,
+                    outcome.backlog_after,
+                    outcome.wm_from_ts,
+                    outcome.wm_from_id,
+                    outcome.wm_to_ts,
+                    outcome.wm_to_id,
+                    outcome.tests_passed,
+                    outcome.tests_warned,
+                    outcome.tests_failed,
+                    _clip(outcome.error_message),
+                    outcome.error_category,
+                    outcome.error_action,
+                    outcome.is_dry_run,
+                    invocation_id,
+                ],
+            )
+        self.db.commit()
+
+    def mark_control(self, entity: str, status: str, run_id: str, now: datetime) -> None:
+        """last_status/last_run_id of an entity dbt never got to (skipped, failed before
+        compiling); the macros keep these for the entities they loaded."""
+        if not self.control_exists():
+            return
+        self.db.execute(
+            "update ctl.etl_control set last_status = ?, last_run_id = ?, updated_at = ?"
+            " where entity_name = ?",
+            [status, run_id, now, entity],
+        )
+        self.db.commit()
+
+    def fail_planned_windows(self, run_id: str, message: str, now: datetime) -> None:
+        if not self.windows_exist():
+            return
+        self.db.execute(
+            "update audit.etl_load_window set status = 'failed', finished_at = ?,"
+            " error_message = ? where run_id = ? and status = 'planned'",
+            [now, _clip(message), run_id],
+        )
+        self.db.commit()
+
+    def run_entities_written(self, run_id: str) -> set[str]:
+        rows = self.db.query(
+            "select entity_name from audit.etl_run_entity where run_id = ?", [run_id]
+        )
+        return {row[0] for row in rows}
+
+    def run_row(self, run_id: str) -> tuple[Any, ...] | None:
+        rows = self.db.query(
+            "select run_id, status, entities_requested, error_message, is_dry_run,"
+            " entities_succeeded, entities_failed from audit.etl_run where run_id = ?",
+            [run_id],
+        )
+        return rows[0] if rows else None
