@@ -439,7 +439,11 @@ class Orchestrator:
     ) -> int:
         config = self.config
         self.in_dbt_phase = True  # from here on, signals only set the flag
-        run_results = load_run_results(config.target_path / "run_results.json")
+        run_results_path = config.target_path / "run_results.json"
+        run_results = load_run_results(run_results_path)
+        if run_results_path.exists():
+            config.run_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(run_results_path, config.run_dir / "run_results.json")
         invocation_id = (run_results.invocation_id if run_results else "") or (
             outcome.invocation_id if outcome else ""
         )
@@ -636,7 +640,7 @@ class Orchestrator:
 
 
 def _prune_run_dirs(runs_dir: Path, keep: int) -> None:
-    """Keep the newest `keep` per-run target paths (dbt artifacts, about 8 MB each)."""
+    """Keep the newest `keep` per-run artifact folders."""
     try:
         dirs = sorted(
             (path for path in runs_dir.iterdir() if path.is_dir()),
@@ -707,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return Orchestrator(config).execute()
         finally:
-            _prune_run_dirs(config.target_path.parent, keep=RUN_DIRS_KEPT)
+            _prune_run_dirs(config.run_dir.parent, keep=RUN_DIRS_KEPT)
     except OrchestratorError as exc:
         print(f"error: {_first_line(str(exc))}", file=sys.stderr)
         return exc.exit_code

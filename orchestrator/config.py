@@ -7,6 +7,7 @@ frozen `RunConfig` (or a `UsageError` naming the bad value).
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 import secrets
 import socket
@@ -69,7 +70,15 @@ class RunConfig:
 
     @property
     def target_path(self) -> Path:
-        """A target path of this run only: runs on different warehouses may overlap."""
+        """dbt's target path for this warehouse. Stable across runs, so dbt reuses its
+        partial parse (a full parse costs seconds every run); the warehouse lock keeps two
+        runs of one warehouse from sharing it, and other warehouses get their own."""
+        key = hashlib.sha1(warehouse_key(self.target).encode()).hexdigest()[:10]
+        return self.repo_root / "target" / "orchestrator" / f"{self.target}-{key}"
+
+    @property
+    def run_dir(self) -> Path:
+        """Where this run's dbt artifacts (run_results.json) are kept after the run."""
         return self.repo_root / "target" / "runs" / self.run_id
 
     @property
@@ -77,12 +86,32 @@ class RunConfig:
         return self.repo_root / "data"
 
     def dbt_vars(self, dry_run: bool | None = None) -> dict[str, object]:
+        """The vars of every dbt command of the run. The run id is not among them (it goes
+        in ETL_RUN_ID): vars that change every run would force dbt to re-parse fully."""
         return {
-            "etl_run_id": self.run_id,
             "etl_now": self.etl_now,
             "etl_dry_run": self.dry_run if dry_run is None else dry_run,
             **self.overrides.as_vars(),
         }
+
+
+def warehouse_key(target: str) -> str:
+    """What identifies the warehouse of `target` (its file, or server and database)."""
+    if target == "duckdb":
+        return str(duckdb_warehouse_path().resolve())
+    if target == "postgres":
+        return "/".join(
+            os.environ.get(name, default)
+            for name, default in (
+                ("ETL_PG_HOST", "127.0.0.1"),
+                ("ETL_PG_PORT", "5432"),
+                ("ETL_PG_DATABASE", "dw_ecommerce"),
+            )
+        )
+    return "/".join(
+        os.environ.get(name, default)
+        for name, default in (("ETL_SQL_SERVER", "localhost"), ("ETL_DW_DATABASE", "DW_ECOMMERCE"))
+    )
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -98,10 +98,17 @@ def dbt_command(config: RunConfig, subcommand: list[str], dbt_vars: dict[str, An
 class DbtInvocation:
     """One dbt subprocess: started, streamed, interruptible."""
 
-    def __init__(self, command: list[str], cwd: Path, on_event: EventHandler | None = None):
+    def __init__(
+        self,
+        command: list[str],
+        cwd: Path,
+        on_event: EventHandler | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
         self.command = command
         self.cwd = cwd
         self.on_event = on_event
+        self.extra_env = extra_env or {}
         self.process: subprocess.Popen[str] | None = None
         self.interrupted = False
         self._interrupts = 0
@@ -109,7 +116,12 @@ class DbtInvocation:
     def run(self) -> DbtOutcome:
         if self.interrupted:
             return DbtOutcome(returncode=130, interrupted=True)
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
         log.debug("dbt command: %s", " ".join(self.command))
         self.process = subprocess.Popen(
             self.command,
@@ -195,9 +207,14 @@ def run_dbt(
     on_event: EventHandler | None = None,
     on_start: Callable[[DbtInvocation], None] | None = None,
 ) -> DbtOutcome:
-    """Run one dbt command of this run to completion."""
+    """Run one dbt command of this run to completion. The run id reaches the macros as
+    ETL_RUN_ID; a run_results.json left by an earlier run is removed first."""
+    (config.target_path / "run_results.json").unlink(missing_ok=True)
     invocation = DbtInvocation(
-        dbt_command(config, subcommand, dbt_vars), config.repo_root, on_event
+        dbt_command(config, subcommand, dbt_vars),
+        config.repo_root,
+        on_event,
+        extra_env={"ETL_RUN_ID": config.run_id},
     )
     if on_start is not None:
         on_start(invocation)

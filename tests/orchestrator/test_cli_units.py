@@ -33,21 +33,33 @@ def test_overrides_and_entities_are_validated_before_anything_runs() -> None:
     assert config.entities == ("fact_vendas", "dim_cliente")
     assert config.dbt_vars()["etl_batch_size"] == "10"
     assert config.dbt_vars()["etl_cutoff_minutes"] == ""
-    assert config.dbt_vars()["etl_run_id"] == config.run_id
+    # the run id travels in ETL_RUN_ID: vars that change every run force a full dbt re-parse
+    assert "etl_run_id" not in config.dbt_vars()
     assert config.dbt_vars()["etl_now"] == "2026-01-16T00:00:00"
     for bad in (["--max-batches", "0"], ["--cutoff-minutes", "-1"], ["--now", "yesterday"]):
         with pytest.raises(UsageError):
             parse_config(["--entity", "all", *bad])
 
 
-def test_dbt_command_isolates_the_run_and_streams_json() -> None:
+def test_dbt_command_has_a_target_path_per_warehouse_and_streams_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ETL_PG_DATABASE", "warehouse_a")
     config, _ = parse_config(["--entity", "all", "--target", "postgres"])
+    again, _ = parse_config(["--entity", "all", "--target", "postgres"])
     command = dbt_command(config, ["build"], config.dbt_vars())
     assert Path(command[0]).name == "dbt"
-    assert command[command.index("--target-path") + 1].endswith(f"target/runs/{config.run_id}")
+    target_path = command[command.index("--target-path") + 1]
+    assert "target/orchestrator/postgres-" in target_path
+    # the same warehouse keeps its path across runs (dbt's partial parse is reused) ...
+    assert again.run_id != config.run_id and str(again.target_path) == target_path
+    # ... and another warehouse gets its own
+    monkeypatch.setenv("ETL_PG_DATABASE", "warehouse_b")
+    other, _ = parse_config(["--entity", "all", "--target", "postgres"])
+    assert str(other.target_path) != target_path
     assert command[command.index("--log-format") + 1] == "json"
     assert command[command.index("--target") + 1] == "postgres"
-    assert json.loads(command[command.index("--vars") + 1])["etl_run_id"] == config.run_id
+    assert "etl_run_id" not in json.loads(command[command.index("--vars") + 1])
 
 
 def test_lock_file_is_exclusive_and_stale_locks_are_taken_over(tmp_path: Path) -> None:
