@@ -7,7 +7,7 @@ SCALE ?= 1
 TARGET ?= duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: setup run test lint docs clean
+.PHONY: setup run test lint docs monitor alerts clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ test: setup lint
 docs: setup
 	$(BIN)/dbt docs generate --target $(TARGET)
 	$(BIN)/dbt docs serve --port 8080 --host 127.0.0.1
+
+# The Streamlit ETL monitor on http://127.0.0.1:8501 (ETL_TARGET, DuckDB by default).
+monitor: setup
+	ETL_TARGET="$${ETL_TARGET:-$(TARGET)}" $(BIN)/streamlit run dashboards/monitor/app.py \
+		--server.address 127.0.0.1 --server.port 8501 --server.headless true \
+		--browser.gatherUsageStats false
+
+# The SLA alert runner, every ETL_ALERT_INTERVAL_SECONDS (300) to ETL_ALERT_WEBHOOK_URL.
+alerts: setup
+	ETL_TARGET="$${ETL_TARGET:-$(TARGET)}" $(BIN)/python orchestrator/alerts.py \
+		--interval $${ETL_ALERT_INTERVAL_SECONDS:-300}
 
 clean:
 	rm -rf target logs data

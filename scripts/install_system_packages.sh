@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # System packages the project needs, from Debian's apt:
 #   unixodbc  - pyodbc (the SQL Server driver manager) cannot be imported without it.
+#   chromium  - the real headless browser of the monitor's end-to-end test (Playwright
+#               drives it; a test tool's own browser download does not work here).
 # Skipped with a note where apt is not available (macOS, other distributions).
 set -euo pipefail
-packages=(unixodbc)
+packages=(unixodbc chromium)
 missing=()
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "note: not a Debian-like system; install these yourself if missing: ${packages[*]}" >&2

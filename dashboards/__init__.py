@@ -1,0 +1,1 @@
+"""Streamlit apps: the ETL monitor and (later) the business dashboards; they only read."""

@@ -1,0 +1,1 @@
+"""Shared code of the Streamlit apps: settings, connections, SLA rules, formatting."""

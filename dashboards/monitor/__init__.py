@@ -1,0 +1,1 @@
+"""The ETL monitor (Streamlit, port 8501)."""
