@@ -7,7 +7,7 @@ SCALE ?= 1
 TARGET ?= duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: setup run test lint docs monitor alerts clean
+.PHONY: setup run test lint docs monitor alerts bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,10 @@ lint: setup
 	ETL_DUCKDB_PATH=$(LINT_DIR)/dw.duckdb ETL_OLTP_DUCKDB_PATH=$(LINT_DIR)/oltp.duckdb \
 		DBT_TARGET_PATH=$(LINT_DIR)/dbt $(BIN)/sqlfluff lint models tests/dbt
 
+# Two workers (one per core): most of the suite is dbt start-up and compilation, which
+# is single-threaded; each test file stays on one worker.
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 docs: setup
 	$(BIN)/dbt docs generate --target $(TARGET)
@@ -51,6 +53,12 @@ monitor: setup
 alerts: setup
 	ETL_TARGET="$${ETL_TARGET:-$(TARGET)}" $(BIN)/python orchestrator/alerts.py \
 		--interval $${ETL_ALERT_INTERVAL_SECONDS:-300}
+
+# make bench [SCALE="1 10"] [TARGET=duckdb] [REPEAT=3]: results in bench/results/.
+REPEAT ?= 3
+BENCH_SCALES = $(if $(filter command line environment,$(origin SCALE)),$(SCALE),1 10)
+bench: setup
+	$(BIN)/python -m bench --target $(TARGET) --repeat $(REPEAT) $(foreach s,$(BENCH_SCALES),--scale $(s))
 
 clean:
 	rm -rf target logs data

@@ -1,0 +1,83 @@
+"""python -m bench --scale 1 --scale 10 [--target duckdb] [--repeat 3] [--out bench/results]"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import report
+from bench.measure import CommandFailed
+from bench.scenario import Bench, ScaleResult
+
+log = logging.getLogger("bench")
+
+ROOT = Path(__file__).resolve().parents[1]
+SUPPORTED_TARGETS = ("duckdb",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmark generation, full, incremental and no-change loads, the "
+        "orchestrator's overhead, the engine floor and the monitor; writes a Markdown table "
+        "and a JSON file.",
+    )
+    parser.add_argument(
+        "--scale", type=float, action="append", help="scale factor; repeatable (default: 1, 10)"
+    )
+    parser.add_argument("--target", default="duckdb", help="dbt target (duckdb)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions per figure (3)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--work-dir", type=Path, help="scratch directory (default: a new temp dir, removed)"
+    )
+    parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory")
+    parser.add_argument(
+        "--monitor-runs", type=int, default=10_000, help="runs of audit history (10000)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.target not in SUPPORTED_TARGETS:
+        print(f"error: target {args.target!r} is not benchmarked yet "
+              f"(supported: {', '.join(SUPPORTED_TARGETS)})", file=sys.stderr)  # fmt: skip
+        return 2
+    if args.repeat < 1:
+        print("error: --repeat must be >= 1", file=sys.stderr)
+        return 2
+    scales = args.scale or [1.0, 10.0]
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="bench-"))
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    results: list[ScaleResult] = []
+    try:
+        for scale in scales:
+            print(f"bench: scale {scale:g}, {args.repeat} repetition(s) in {work}", flush=True)
+            bench = Bench(scale, args.repeat, work / f"scale-{scale:g}", args.monitor_runs)
+            results.append(bench.run())
+            document = report.build_document(  # written after every scale: kept on failure
+                args.target, args.repeat, results, started_at, time.perf_counter() - started
+            )
+            md_path, json_path = report.write(document, args.out)
+    except (CommandFailed, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(f"scratch kept for inspection: {work}", file=sys.stderr)
+        return 1
+    if not (args.keep_work or args.work_dir):
+        shutil.rmtree(work, ignore_errors=True)
+    print(report.markdown(document))
+    print(f"written: {md_path} and {json_path}")
+    return 0
