@@ -32,7 +32,8 @@ SQLSERVER_SCRIPT = SQL_DIR / "connection_audit.sql"
 FALLBACK_NAME = "connection_login_events.jsonl"
 RETENTION_DAYS = 30
 
-_COLUMNS = (
+# The columns of audit.connection_login_events this module writes (the monitor reads them).
+COLUMNS = (
     "event_time",
     "login_name",
     "host_name",
@@ -74,7 +75,7 @@ class ConnectionEvent:
     def from_json(cls, line: str) -> ConnectionEvent:
         data = json.loads(line)
         data["event_time"] = datetime.fromisoformat(data["event_time"])
-        return cls(**{key: data.get(key) for key in _COLUMNS})
+        return cls(**{key: data.get(key) for key in COLUMNS})
 
 
 def _os_login() -> str:
@@ -144,12 +145,12 @@ class ConnectionAudit:
                     for line in self.fallback.read_text(encoding="utf-8").splitlines()
                     if line.strip()
                 ]
-        markers = ", ".join("?" for _ in _COLUMNS)
+        markers = ", ".join("?" for _ in COLUMNS)
         for event in [*from_file, *events]:
             db.execute(
-                f"insert into audit.connection_login_events ({', '.join(_COLUMNS)})"
+                f"insert into audit.connection_login_events ({', '.join(COLUMNS)})"
                 f" values ({markers})",
-                [getattr(event, column) for column in _COLUMNS],
+                [getattr(event, column) for column in COLUMNS],
             )
         db.commit()
         self.pending.clear()

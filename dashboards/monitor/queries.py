@@ -43,6 +43,7 @@ from dashboards.common.connections import (
     utcnow,
 )
 from dashboards.common.settings import Settings
+from orchestrator import connection_audit
 from orchestrator.errors import CATEGORIES, OTHER, RULES
 from orchestrator.lock import pid_alive
 
@@ -1452,19 +1453,7 @@ load_run_entities = loader(RUN_ENTITY_COLUMNS)(run_entities)
 
 # --- Auditoria de conexoes --------------------------------------------------------------
 
-CONNECTION_COLUMNS = [
-    "event_time",
-    "login_name",
-    "host_name",
-    "program_name",
-    "database_name",
-    "status",
-    "client_address",
-    "error_message",
-    "run_id",
-    "source",
-    "event_kind",
-]
+CONNECTION_COLUMNS = list(connection_audit.COLUMNS)
 
 
 def connection_events(
