@@ -7,7 +7,7 @@ SCALE ?= 1
 TARGET ?= duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: setup run test lint docs monitor alerts bench clean
+.PHONY: setup run test lint docs monitor dashboards alerts bench clean roles
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,10 +49,20 @@ monitor: setup
 		--server.address 127.0.0.1 --server.port 8501 --server.headless true \
 		--browser.gatherUsageStats false
 
+# The business dashboards, in the foreground until Ctrl-C: Vendas http://127.0.0.1:8502,
+# Metas :8503, Descontos e ROI :8504 (ETL_TARGET, DuckDB by default).
+dashboards: setup
+	ETL_TARGET="$${ETL_TARGET:-$(TARGET)}" $(BIN)/python -m dashboards.serve
+
 # The SLA alert runner, every ETL_ALERT_INTERVAL_SECONDS (300) to ETL_ALERT_WEBHOOK_URL.
 alerts: setup
 	ETL_TARGET="$${ETL_TARGET:-$(TARGET)}" $(BIN)/python orchestrator/alerts.py \
 		--interval $${ETL_ALERT_INTERVAL_SECONDS:-300}
+
+# PostgreSQL logins etl_user, etl_monitor, bi_reader and etl_backup with their grants on the
+# database of ETL_PG_DATABASE (idempotent; passwords from ETL_PG_*_PASSWORD): scripts/roles.py.
+roles: setup
+	$(BIN)/python scripts/roles.py
 
 # make bench [SCALE="1 10"] [TARGET=duckdb] [REPEAT=3]: results in bench/results/.
 REPEAT ?= 3

@@ -1,6 +1,7 @@
 """The engine floor: dbt's own compiled full-build SQL, executed directly in DuckDB.
 
-What it runs: for every model and seed of a full load, in dependency order
+What it runs: for every model and seed of a full load (but the views over the load's own
+ctl/audit bookkeeping, which only hooks create), in dependency order
 (manifest.json's parent_map), in ONE DuckDB connection to a fresh file, with the source
 attached the way profiles.yml attaches it:
 
@@ -125,6 +126,18 @@ def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
     failed = [uid for uid, item in results.items() if item["status"] != "success"]
     if failed:
         raise ValueError(f"the load did not build every node: {', '.join(failed)}")
+    # models over the load's own bookkeeping (ctl/audit sources, e.g. the connection-audit
+    # view) are not part of the warehouse build: the floor runs no hooks, so it has none
+    sources = manifest.get("sources", {})
+    bookkeeping = {
+        uid
+        for uid in results
+        if any(
+            parent in sources and sources[parent]["schema"] in ("ctl", "audit")
+            for parent in manifest["parent_map"].get(uid, [])
+        )
+    }
+    results = {uid: item for uid, item in results.items() if uid not in bookkeeping}
     graph = {
         uid: [parent for parent in manifest["parent_map"].get(uid, []) if parent in results]
         for uid in results

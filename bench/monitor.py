@@ -1,4 +1,5 @@
-"""Monitor page render times against a warehouse with a long audit history.
+"""Monitor and business dashboard page render times against a warehouse with a long audit
+history.
 
 Two steps, run in a subprocess of their own (AppTest runs the app in-process):
 
@@ -12,6 +13,8 @@ Two steps, run in a subprocess of their own (AppTest runs the app in-process):
    and st.cache_resource cleared: what the first visitor after a refresh waits for) and
    then once more on the same session (warm: cached loaders). One untimed render first,
    so Streamlit's own imports are not charged to the first page.
+3. `time_dashboards`: the same for every page of the business dashboards (Vendas, Metas,
+   Descontos e ROI), on the same warehouse, with each app's default period and filters.
 
     python -m bench.monitor --warehouse DW --source OLTP --artifacts DIR --json OUT
 """
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboards" / "monitor" / "app.py"
 PAGES_DIR = APP.parent / "app_pages"
+BUSINESS_APPS = ("vendas", "metas", "descontos")
 HISTORY_DAYS = 30
 
 # column -> SQL expression over `synthetic_runs` (alias run) [and `synthetic_entities`]
@@ -169,31 +173,38 @@ def fill_history(warehouse: Path, runs: int) -> int:
     return int(row[0]) if row else 0
 
 
-def pages() -> list[str]:
-    return sorted(path.stem for path in PAGES_DIR.glob("*.py") if not path.stem.startswith("_"))
+def pages(folder: Path = PAGES_DIR) -> list[str]:
+    return sorted(path.stem for path in folder.glob("*.py") if not path.stem.startswith("_"))
 
 
 def _clear_caches() -> None:
     import streamlit as st
 
+    from dashboards.common import cache
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    cache.clear_caches()  # the dashboards' own caches too (snapshot copies of small views)
 
 
-def time_pages(repeat: int, timeout: float = 600.0) -> list[PageTiming]:
+def time_pages(
+    repeat: int, timeout: float = 600.0, app: Path = APP, label: str = ""
+) -> list[PageTiming]:
+    """Cold (repeat times) and warm render time of every page of `app`; page names are
+    prefixed with `label/` when given."""
     from streamlit.testing.v1 import AppTest
 
     for name in ("streamlit", "streamlit.runtime"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    AppTest.from_file(str(APP), default_timeout=timeout).run()  # imports, untimed
+    AppTest.from_file(str(app), default_timeout=timeout).run()  # imports, untimed
     timings: list[PageTiming] = []
-    for page in pages():
+    for page in pages(app.parent / "app_pages"):
         cold: list[float] = []
         exceptions = 0
         test = None
         for _ in range(repeat):
             _clear_caches()
-            test = AppTest.from_file(str(APP), default_timeout=timeout)
+            test = AppTest.from_file(str(app), default_timeout=timeout)
             test.switch_page(f"app_pages/{page}.py")
             started = time.perf_counter()
             test.run()
@@ -206,12 +217,22 @@ def time_pages(repeat: int, timeout: float = 600.0) -> list[PageTiming]:
         exceptions += len(test.exception)
         if exceptions:
             log.warning("page %s raised: %s", page, [item.value for item in test.exception])
-        timings.append(PageTiming(page, cold, warm, exceptions))
+        timings.append(PageTiming(f"{label}/{page}" if label else page, cold, warm, exceptions))
+    return timings
+
+
+def time_dashboards(repeat: int) -> list[PageTiming]:
+    """Every page of each business dashboard present (Vendas, Metas, Descontos e ROI)."""
+    timings: list[PageTiming] = []
+    for name in BUSINESS_APPS:
+        app = ROOT / "dashboards" / name / "app.py"
+        if app.exists():
+            timings += time_pages(repeat, app=app, label=name)
     return timings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="monitor page render times")
+    parser = argparse.ArgumentParser(description="monitor and dashboard page render times")
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--artifacts", type=Path, required=True, help="ETL_DBT_TARGET_DIR")
@@ -238,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "entity_rows": rows,
         "fill_seconds": fill_seconds,
         "pages": [asdict(timing) for timing in time_pages(args.repeat)],
+        "dashboards": [asdict(timing) for timing in time_dashboards(args.repeat)],
     }
     args.json.write_text(json.dumps(result, indent=2))
     return 0

@@ -11,7 +11,7 @@ from os import PathLike
 
 from generator.build import build_base
 from generator.errors import GeneratorError, UsageError
-from generator.schema import TABLE_NAMES
+from generator.schema import DEFAULT_FLAG_TYPE, FLAG_TYPES, TABLE_NAMES
 from generator.targets import TARGETS, RunRecord, open_target
 from generator.volumes import MAX_SCALE
 from generator.waves import plan_wave
@@ -27,6 +27,7 @@ class GenerationReport:
     seed: int
     as_of: date
     checks: bool
+    flag_type: str
     rows: dict[str, int]
     elapsed_seconds: float
 
@@ -71,6 +72,20 @@ def _validate_target(target: str) -> str:
     return target
 
 
+def validate_flag_type(flag_type: str, target: str) -> str:
+    """The flag encoding the source gets: boolean or smallint; SQL Server always uses BIT."""
+    if flag_type not in FLAG_TYPES:
+        raise UsageError(f"flag type must be one of {', '.join(FLAG_TYPES)} (got {flag_type!r})")
+    if target == "sqlserver":
+        if flag_type != DEFAULT_FLAG_TYPE:
+            raise UsageError(
+                f"--flag-type {flag_type} is for the duckdb and postgres targets"
+                " (sqlserver always uses BIT)"
+            )
+        return "bit"
+    return flag_type
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -83,10 +98,13 @@ def generate(
     force: bool = False,
     duckdb_path: str | PathLike[str] | None = None,
     checks: bool = True,
+    flag_type: str = DEFAULT_FLAG_TYPE,
 ) -> GenerationReport:
-    """Generate the base source (3 years of orders ending the day before ``as_of``)."""
+    """Generate the base source (3 years of orders ending the day before ``as_of``).
+    ``flag_type="smallint"`` stores flags as SMALLINT 0/1 (duckdb and postgres only)."""
     started = time.perf_counter()
     _validate_target(target)
+    stored_flags = validate_flag_type(flag_type, target)
     scale = validate_scale(scale)
     seed = validate_seed(seed)
     as_of = as_of or datetime.now(UTC).date()
@@ -99,7 +117,7 @@ def generate(
         )
     data = build_base(scale, seed, as_of)
     log.info("built in %.2f s", time.perf_counter() - started)
-    run = RunRecord(0, seed, scale, as_of, checks, _now())
+    run = RunRecord(0, seed, scale, as_of, checks, stored_flags, _now())
     sink.write_base(data.tables, run, checks=checks, replace=force)
     return GenerationReport(
         target=target,
@@ -108,6 +126,7 @@ def generate(
         seed=seed,
         as_of=as_of,
         checks=checks,
+        flag_type=stored_flags,
         rows=data.counts(),
         elapsed_seconds=time.perf_counter() - started,
     )
@@ -143,9 +162,8 @@ def apply_wave(
             )
         base = runs[0]
         plan = plan_wave(session, seed, wave, base.scale)
-        session.apply(
-            plan.changes, RunRecord(wave, seed, base.scale, base.as_of, base.checks, _now())
-        )
+        run = RunRecord(wave, seed, base.scale, base.as_of, base.checks, base.flag_type, _now())
+        session.apply(plan.changes, run)
     return WaveReport(
         wave=wave,
         target=target,

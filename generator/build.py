@@ -114,7 +114,7 @@ def build_base(scale: float, seed: int, as_of: date) -> BaseDataset:
     appetite = rng.lognormal(0.0, 1.0, vol.customers)
     customer_pos = weighted(rng, appetite, vol.orders)
     city = entities.city_index(customers["city"])
-    orders, commission = sales.build_orders(
+    orders = sales.build_orders(
         order_ids,
         order_ms,
         status,
@@ -130,10 +130,11 @@ def build_base(scale: float, seed: int, as_of: date) -> BaseDataset:
         ids=product_ids,
         list_cents=products["list_price"],
         cost_cents=products["cost_price"],
+        commission=entities.category_commission(products["category_name"]),
         weights=rng.lognormal(0.0, 1.0, vol.products),
     )
     items, discounts = sales.build_items(
-        orders, status, commission, pool, sales.CampaignPool.from_columns(campaigns), 1, 1, end, rng
+        orders, status, pool, sales.CampaignPool.from_columns(campaigns), 1, 1, end, rng
     )
 
     net = sales.order_net(items, vol.orders, 1)
@@ -141,9 +142,16 @@ def build_base(scale: float, seed: int, as_of: date) -> BaseDataset:
     sales.finish_sellers(sellers, orders, net, 36, rng_for(seed, "sellers", "finish"))
     sales.finish_campaigns(campaigns, discounts)
     unit_net = float(items["net_amount"].sum()) / max(int(items["quantity"].sum()), 1)
-    targets = sales.build_targets(
-        sellers, month_starts(clock.start, as_of), end, unit_net, rng_for(seed, "targets")
+    months = month_starts(clock.start, as_of)
+    sold = sales.seller_month_sales(
+        orders,
+        status,
+        items,
+        1,
+        np.asarray(sellers["seller_id"]),
+        np.array([date_to_days(m) for m in months], dtype=np.int64),
     )
+    targets = sales.build_targets(sellers, months, end, unit_net, sold, rng_for(seed, "targets"))
 
     built: dict[str, Columns] = {
         "regions": regions,
@@ -167,8 +175,4 @@ def seller_pool(sellers: Columns, teams: Columns) -> sales.SellerPool:
     team_region = np.asarray(teams["region_id"])
     team_pos = np.asarray(teams["team_id"]).argsort()
     region = team_region[team_pos][np.asarray(sellers["team_id"]) - 1]
-    return sales.SellerPool(
-        ids=np.asarray(sellers["seller_id"]),
-        region=region,
-        commission=np.asarray(sellers["commission_percent"]),
-    )
+    return sales.SellerPool(ids=np.asarray(sellers["seller_id"]), region=region)

@@ -16,7 +16,7 @@ from typing import NoReturn
 from generator.api import apply_wave, generate, validate_scale
 from generator.config import DEFAULT_DUCKDB_PATH
 from generator.errors import GeneratorError, UsageError, one_line
-from generator.schema import TABLE_NAMES
+from generator.schema import DEFAULT_FLAG_TYPE, FLAG_TYPES, TABLE_NAMES
 from generator.targets import TARGETS
 
 
@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="create tables without CHECK/UNIQUE/NOT NULL constraints (primary keys stay)",
     )
+    parser.add_argument(
+        "--flag-type",
+        choices=FLAG_TYPES,
+        default=None,
+        help="how flag columns are stored on duckdb and postgres: boolean (default) or"
+        " smallint 0/1; sqlserver always uses BIT",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser
 
@@ -117,6 +124,7 @@ def run(args: argparse.Namespace) -> None:
                 ("--as-of", args.as_of),
                 ("--force", args.force or None),
                 ("--no-checks", args.no_checks or None),
+                ("--flag-type", args.flag_type),
             )
             if value is not None
         ]
@@ -125,8 +133,8 @@ def run(args: argparse.Namespace) -> None:
         report = apply_wave(args.wave, args.target, args.seed, args.duckdb_path)
         print(
             f"applied wave {report.wave} to {report.location} in {report.elapsed_seconds:.1f} s"
-            f" (updated_at {report.started_at.isoformat(sep=' ', timespec='milliseconds')}"
-            f" .. {report.ended_at.isoformat(sep=' ', timespec='milliseconds')})"
+            f" (updated_at {report.started_at.isoformat(sep=' ', timespec='seconds')}"
+            f" .. {report.ended_at.isoformat(sep=' ', timespec='seconds')})"
         )
         _print_counts(
             ["table", "inserted", "updated", "soft_deleted"],
@@ -144,11 +152,13 @@ def run(args: argparse.Namespace) -> None:
         force=args.force,
         duckdb_path=args.duckdb_path,
         checks=not args.no_checks,
+        flag_type=args.flag_type or DEFAULT_FLAG_TYPE,
     )
     print(
         f"generated {report.total_rows:,} rows at {report.location} in"
         f" {report.elapsed_seconds:.1f} s (scale {report.scale:g}, seed {report.seed},"
-        f" as-of {report.as_of}{', no checks' if not report.checks else ''})"
+        f" as-of {report.as_of}, {report.flag_type} flags"
+        f"{', no checks' if not report.checks else ''})"
     )
     _print_counts(["table", "rows"], [[t, report.rows[t]] for t in TABLE_NAMES])
 

@@ -1,9 +1,15 @@
 """Column batches as numpy arrays, and their conversion to and from Arrow tables.
 
 Builders work on ``Columns`` (a dict of column name -> numpy array or Arrow string array).
-Conventions: money/pct/rating/dec columns hold the unscaled integer (cents, hundredths,
-thousandths), timestamps are int64 epoch milliseconds, dates int32 epoch days, and NULL in
-a numeric column is the sentinel ``NULL``. String columns are Arrow arrays (nulls allowed).
+Conventions: decimal columns hold the unscaled integer (cents for money, hundredths of a
+percent or of a centimetre, thousandths of a kilogram, tenths of a rating point: the
+column's scale), timestamps are int64 epoch milliseconds, dates int32 epoch days, flags
+numpy booleans, and NULL in a numeric column is the sentinel ``NULL``. String columns are
+Arrow arrays (nulls allowed).
+
+Timestamps become whole seconds (floored) on the way to Arrow, as the source's
+DATETIME2(0) stores them: flooring keeps every ``a >= b`` between two instants, so the
+builders may compute in milliseconds.
 """
 
 from __future__ import annotations
@@ -13,13 +19,13 @@ from typing import Union
 import numpy as np
 import pyarrow as pa
 
+from generator.clock import SECOND_MS
 from generator.schema import BY_NAME, Column, Table
 
 ColumnData = Union[np.ndarray, pa.Array]  # noqa: UP007 (runtime alias)
 Columns = dict[str, ColumnData]
 
 NULL = np.iinfo(np.int64).min
-_SCALES = {"money": 2, "pct": 2, "rating": 2, "dec": 3, "scale": 6}
 
 
 def decimal_array(unscaled: np.ndarray, type_: pa.Decimal128Type) -> pa.Array:
@@ -55,14 +61,16 @@ def _to_arrow(col: Column, data: ColumnData) -> pa.Array:
     if isinstance(data, pa.Array):
         return data if data.type == col.arrow_type else data.cast(col.arrow_type)
     kind = col.kind
-    if kind in _SCALES:
+    if kind == "dec":
         return decimal_array(data, col.arrow_type)
-    if kind == "bool":
+    if kind == "flag":
         return pa.array(np.asarray(data, dtype=bool), type=pa.bool_())
     values = np.asarray(data, dtype=np.int64)
     mask = values == NULL
-    if kind == "date" or kind == "int":
-        values = values.astype(np.int32)
+    if kind == "ts":
+        values = np.where(mask, 0, values) // SECOND_MS
+    elif kind in ("date", "int"):
+        values = np.where(mask, 0, values).astype(np.int32)
     return pa.array(values, type=col.arrow_type, mask=mask if mask.any() else None)
 
 
@@ -82,11 +90,11 @@ def from_table(table: Table | str, data: pa.Table) -> Columns:
     out: Columns = {}
     for col in spec.columns:
         array = data.column(col.name).combine_chunks()
-        if col.kind == "str":
+        if col.arrow_type == pa.string():
             out[col.name] = array.cast(pa.string())
-        elif col.kind in _SCALES:
+        elif col.kind == "dec":
             out[col.name] = decimal_unscaled(array.cast(col.arrow_type))
-        elif col.kind == "bool":
+        elif col.kind == "flag":
             out[col.name] = np.asarray(array.fill_null(False), dtype=bool)
         else:
             if col.kind == "ts":

@@ -5,6 +5,11 @@ Each builder takes the ids (and creation instants) to build, so the base data se
 incremental waves share the same code. Columns that depend on sales (a customer's type and
 value category, a seller's monthly goal, a campaign's usage totals) get neutral values here
 and are filled in by ``sales``.
+
+Nullable columns are NULL where a real catalogue or customer base has gaps: a few customers
+without e-mail, phone, CPF, credit score or full address, products without barcode,
+measures, description or launch date, campaigns without a minimum order value. Such shares
+are small (1-10%) except where the NULL means something (no rating yet, no age limit).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from generator.clock import DAY_MS, HOUR_MS, MINUTE_MS, Clock, date_to_days
 from generator.columns import NULL, Columns
 from generator.documents import cnpj, cpf, ean13, unique_numbers
 from generator.randomness import exact_share, uniform_int, weighted
-from generator.schema import TEAM_CATEGORIES
+from generator.schema import APPLY_SCOPES, DISCOUNT_METHODS, SELLER_STATUSES, TEAM_CATEGORIES
 from generator.text import ascii_code, ascii_slug, const, join, num, pick, with_nulls
 
 REGION_CITIES = ref.CITIES[: ref.REGION_CITY_COUNT]
@@ -128,7 +133,7 @@ def build_customers(
     ids: np.ndarray, created: np.ndarray, updated: np.ndarray, rng: np.random.Generator
 ) -> Columns:
     """Customers created at ``created`` (first_signup_date is that day). Sales-dependent
-    columns start as a new customer's: Novo, Bronze, no purchase yet."""
+    columns start as a new customer's: Novo, no value category, no purchase yet."""
     n = ids.size
     is_pj = exact_share(rng, n, 0.15)
     gender = weighted(rng, (0.49, 0.49, 0.02), n)
@@ -191,25 +196,33 @@ def build_customers(
     age_days = uniform_int(rng, 18 * 365, 80 * 365, n)
     birth = np.where(is_pj, NULL, signup_days - age_days + uniform_int(rng, 0, 365 * 3, n))
     score = np.clip(np.round(rng.normal(620, 160, n)), 0, 1000).astype(np.int64)
+    # gaps of a real customer base (drawn last, so they do not shift the draws above)
+    no_email = rng.random(n) < 0.02
+    no_document = ~is_pj & (rng.random(n) < 0.01)
+    no_birth = rng.random(n) < 0.03
+    no_score = rng.random(n) < 0.04
+    no_address = rng.random(n) < 0.02
     return {
         "customer_id": ids,
         "customer_code": join("CLI-", num(ids, 8)),
         "full_name": pc.if_else(pj_mask, pj_name, pf_name),
-        "email": pc.if_else(pj_mask, pj_email, pf_email),
+        "email": with_nulls(pc.if_else(pj_mask, pj_email, pf_email), no_email),
         "phone": with_nulls(phone, rng.random(n) < 0.05),
-        "document_number": documents,
-        "birth_date": birth,
+        "document_number": with_nulls(documents, no_document),
+        "birth_date": np.where(no_birth, NULL, birth),
         "gender": with_nulls(pick(("M", "F", "O"), gender), is_pj),
         "customer_type": const("Novo", n),
         "segment": pc.if_else(pj_mask, const("Pessoa Juridica", n), const("Pessoa Fisica", n)),
-        "credit_score": score,
-        "value_category": const("Bronze", n),
-        "address_line": street,
-        "district": pick(ref.DISTRICTS, rng.integers(0, len(ref.DISTRICTS), n)),
+        "credit_score": np.where(no_score, NULL, score),
+        "value_category": pa.nulls(n, pa.string()),
+        "address_line": with_nulls(street, no_address),
+        "district": with_nulls(
+            pick(ref.DISTRICTS, rng.integers(0, len(ref.DISTRICTS), n)), no_address
+        ),
         "city": pick(CITY_NAMES, city),
         "state": pick([c.state for c in cities], city),
         "country": const("Brasil", n),
-        "zip_code": zip_code,
+        "zip_code": with_nulls(zip_code, no_address),
         "first_signup_date": signup_days,
         "last_purchase_date": np.full(n, NULL, dtype=np.int64),
         "is_active": np.ones(n, dtype=bool),
@@ -268,8 +281,8 @@ def build_products(
     weight_g = np.maximum(np.round(np.exp(wlo + (whi - wlo) * rng.random(n)) * 1000), 1)
     side = np.cbrt(weight_g.astype(float)) * 2.0  # cm, a rough density
 
-    def dimension() -> np.ndarray:
-        return np.maximum(np.round(side * rng.uniform(0.5, 2.0, n) * 1000), 100).astype(np.int64)
+    def dimension() -> np.ndarray:  # hundredths of a centimetre, at least 1 cm
+        return np.maximum(np.round(side * rng.uniform(0.5, 2.0, n) * 100), 100).astype(np.int64)
 
     perishable_cat = np.array([c.perishable for c in _CATEGORIES])[cat]
     refrigerated_cat = np.array([c.refrigerated for c in _CATEGORIES])[cat]
@@ -279,7 +292,7 @@ def build_products(
     disc_day = launch_days + 30 + (rng.random(n) * np.maximum(last_day - launch_days - 30, 0))
     min_stock = uniform_int(rng, 5, 50, n)
     rating_count = np.where(rng.random(n) < 0.08, 0, rng.integers(1, 5000, n))
-    rating = np.where(rating_count == 0, 0, uniform_int(rng, 280, 500, n))
+    rating = np.where(rating_count == 0, NULL, uniform_int(rng, 28, 50, n))  # tenths
     keywords = join(
         pc.utf8_lower(cat_names), ", ", pc.utf8_lower(sub_names), ", ", pc.utf8_lower(brand_names)
     )
@@ -287,38 +300,53 @@ def build_products(
     sub_codes = [ascii_code(s, 3) for s in _SUB_NAMES]
     supplier = rng.integers(1, n_suppliers + 1, n)
     warranty = pick(("3", "6", "12", "24"), weighted(rng, (1, 2, 4, 1), n))
+    minimum_age = np.array([c.minimum_age for c in _CATEGORIES])[cat]
+    # gaps of a real catalogue (drawn last, so they do not shift the draws above)
+    no_barcode = rng.random(n) < 0.03
+    unmeasured = rng.random(n) < 0.02
+    no_launch = rng.random(n) < 0.02
+    weight = weight_g.astype(np.int64)
+    height, width, depth = dimension(), dimension(), dimension()
     return {
         "product_id": ids,
         "product_code": join("PRD-", num(ids, 7)),
         "sku": join(pick(cat_codes, cat), "-", pick(sub_codes, sub), "-", num(ids, 7)),
-        "barcode": ean13(unique_numbers(ids, 9, int(rng.integers(0, 10**9)))),
+        "barcode": with_nulls(
+            ean13(unique_numbers(ids, 9, int(rng.integers(0, 10**9)))), no_barcode
+        ),
         "product_name": name,
-        "short_description": join(name, " - linha ", line_names),
-        "full_description": join(
-            name,
-            " da marca ",
-            brand_names,
-            ", linha ",
-            line_names,
-            ". Categoria ",
-            cat_names,
-            " / ",
-            sub_names,
-            ". Garantia de ",
-            warranty,
-            " meses.",
+        "short_description": with_nulls(join(name, " - linha ", line_names), rng.random(n) < 0.03),
+        "full_description": with_nulls(
+            join(
+                name,
+                " da marca ",
+                brand_names,
+                ", linha ",
+                line_names,
+                ". Categoria ",
+                cat_names,
+                " / ",
+                sub_names,
+                ". Garantia de ",
+                warranty,
+                " meses.",
+            ),
+            rng.random(n) < 0.05,
         ),
         "category_name": cat_names,
         "subcategory_name": sub_names,
-        "product_line": line_names,
+        "product_line": with_nulls(line_names, rng.random(n) < 0.08),
         "brand": brand_names,
-        "manufacturer": join(brand_names, " do Brasil"),
-        "supplier_id": np.where(rng.random(n) < 0.03, NULL, supplier),
-        "country_origin": pick(ref.ORIGIN_COUNTRIES, weighted(rng, ref.ORIGIN_WEIGHTS, n)),
-        "weight_kg": weight_g.astype(np.int64),
-        "height_cm": dimension(),
-        "width_cm": dimension(),
-        "depth_cm": dimension(),
+        "manufacturer": with_nulls(join(brand_names, " do Brasil"), rng.random(n) < 0.05),
+        "supplier_id": supplier,
+        "country_origin": with_nulls(
+            pick(ref.ORIGIN_COUNTRIES, weighted(rng, ref.ORIGIN_WEIGHTS, n)),
+            rng.random(n) < 0.02,
+        ),
+        "weight_kg": np.where(unmeasured, NULL, weight),
+        "height_cm": np.where(unmeasured, NULL, height),
+        "width_cm": np.where(unmeasured, NULL, width),
+        "depth_cm": np.where(unmeasured, NULL, depth),
         "color": with_nulls(
             pick(ref.COLORS, rng.integers(0, len(ref.COLORS), n)), rng.random(n) < 0.2
         ),
@@ -331,12 +359,12 @@ def build_products(
         "is_perishable": is_perishable,
         "is_fragile": rng.random(n) < np.array([c.fragile for c in _CATEGORIES])[cat],
         "requires_refrigeration": is_perishable & refrigerated_cat & (rng.random(n) < 0.5),
-        "minimum_age": np.array([c.minimum_age for c in _CATEGORIES])[cat],
+        "minimum_age": np.where(minimum_age == 0, NULL, minimum_age),
         "min_stock": min_stock,
         "max_stock": min_stock + uniform_int(rng, 20, 500, n),
-        "reorder_days": uniform_int(rng, 7, 60, n),
+        "reorder_days": np.where(rng.random(n) < 0.03, NULL, uniform_int(rng, 7, 60, n)),
         "product_status": pick(("Ativo", "Inativo", "Descontinuado"), status),
-        "launch_date": launch_days,
+        "launch_date": np.where(no_launch, NULL, launch_days),
         "discontinued_date": np.where(discontinued, disc_day.astype(np.int64), NULL),
         "rating_avg": rating,
         "rating_count": rating_count,
@@ -347,7 +375,8 @@ def build_products(
 
 def build_sellers(n: int, teams: Columns, clock: Clock, rng: np.random.Generator) -> Columns:
     """Sellers 1..T lead teams 1..T (manager NULL); the others join a random team and report
-    to its leader. monthly_goal_amount is a placeholder until sales are known."""
+    to its leader; about 1 in 10 of the others is Inativo. monthly_goal_amount is a
+    placeholder until sales are known (commission lives on order_items, not here)."""
     n_teams = len(teams["team_id"])
     ids = np.arange(1, n + 1, dtype=np.int64)
     team = np.where(ids <= n_teams, ids, rng.integers(1, n_teams + 1, n))
@@ -371,7 +400,7 @@ def build_sellers(n: int, teams: Columns, clock: Clock, rng: np.random.Generator
     start_day = date_to_days(clock.start)
     hire = uniform_int(rng, start_day - 10 * 365, start_day - 30, n)
     hire = np.where(leader, np.minimum(hire, start_day - 3 * 365), hire)
-    status = np.where(leader, 0, weighted(rng, (0.85, 0.05, 0.03, 0.07), n))
+    status = np.where(leader, 0, weighted(rng, (0.9, 0.1), n))
     created = hire * DAY_MS + 9 * HOUR_MS + rng.integers(0, 60, n) * MINUTE_MS
     return {
         "seller_id": ids,
@@ -382,9 +411,8 @@ def build_sellers(n: int, teams: Columns, clock: Clock, rng: np.random.Generator
         "home_state": pick([c.state for c in REGION_CITIES], city),
         "home_city": pick([c.name for c in REGION_CITIES], city),
         "monthly_goal_amount": np.full(n, 1_000_000, dtype=np.int64),
-        "commission_percent": rng.integers(6, 25, n) * 25,
         "hire_date": hire,
-        "seller_status": pick(("Ativo", "Afastado", "Suspenso", "Desligado"), status),
+        "seller_status": pick(SELLER_STATUSES, status),
         **_common(created, _timestamps(clock, rng, created)),
     }
 
@@ -398,8 +426,28 @@ _TYPES = (
     "Primeira Compra",
     "Cashback",
 )
-_METHODS = ("Percentual", "Valor Fixo", "Frete Gratis", "Brinde", "Combo")
-_SCOPES = ("Item", "Pedido", "Frete", "Categoria")
+FRETE_GRATIS = DISCOUNT_METHODS.index("Frete Gratis")
+# apply_scope (APPLY_SCOPES order) of the other methods: Pedido Total, Produto Especifico,
+# Categoria, (Frete only for Frete Gratis), Item Individual
+_SCOPE_WEIGHTS = (0.25, 0.2, 0.2, 0.0, 0.35)
+_SCOPE_TARGETS = ("pedidos", "produtos selecionados", "categoria", "frete", "itens")
+# scopes whose campaigns name what they apply to (product_restriction)
+_RESTRICTED_SCOPES = (APPLY_SCOPES.index("Produto Especifico"), APPLY_SCOPES.index("Categoria"))
+# the level an application of each scope is recorded at (order_item_discounts)
+SCOPE_LEVELS = {
+    "Pedido Total": "Pedido",
+    "Produto Especifico": "Item",
+    "Categoria": "Categoria",
+    "Frete": "Frete",
+    "Item Individual": "Item",
+}
+
+
+def category_commission(category_names: pa.Array) -> np.ndarray:
+    """Commission percent (hundredths) of products by their category name."""
+    rates = np.array([round(c.commission * 100) for c in _CATEGORIES] + [400], dtype=np.int64)
+    idx = pc.index_in(category_names, value_set=pa.array([c.name for c in _CATEGORIES]))
+    return rates[np.asarray(idx.fill_null(len(_CATEGORIES)), dtype=np.int64)]
 
 
 def build_campaigns(n: int, clock: Clock, rng: np.random.Generator) -> Columns:
@@ -422,8 +470,15 @@ def build_campaigns(n: int, clock: Clock, rng: np.random.Generator) -> Columns:
         ],
         uniform_int(rng, 5, 20, n) * 100,
     )
-    scope = np.where(method == 2, 2, weighted(rng, (0.55, 0.25, 0.0, 0.2), n))
+    frete = APPLY_SCOPES.index("Frete")
+    scope = np.where(method == FRETE_GRATIS, frete, weighted(rng, _SCOPE_WEIGHTS, n))
     category = pick([c.name for c in _CATEGORIES], rng.integers(0, len(_CATEGORIES), n))
+    brand = pick(_BRAND_NAMES, rng.integers(0, len(_BRAND_NAMES), n))
+    restriction = pc.if_else(
+        pa.array(scope == APPLY_SCOPES.index("Categoria")),
+        join("Categoria ", category),
+        join("Produtos da marca ", brand),
+    )
     theme = rng.integers(0, len(ref.CAMPAIGN_THEMES), n)
     theme_names = pick(ref.CAMPAIGN_THEMES, theme)
     year = num(start.astype("datetime64[ms]").astype("datetime64[Y]").astype(np.int64) + 1970)
@@ -443,30 +498,30 @@ def build_campaigns(n: int, clock: Clock, rng: np.random.Generator) -> Columns:
                 "Campanha ",
                 name,
                 ": ",
-                pick(_METHODS, method),
+                pick(DISCOUNT_METHODS, method),
                 " em ",
-                pick(("itens", "pedidos", "frete", "categoria"), scope),
+                pick(_SCOPE_TARGETS, scope),
             ),
             rng.random(n) < 0.1,
         ),
         "discount_type": pick(_TYPES, rng.integers(0, len(_TYPES), n)),
-        "discount_method": pick(_METHODS, method),
+        "discount_method": pick(DISCOUNT_METHODS, method),
         "discount_value": value,
-        "min_order_value": uniform_int(rng, 0, 30, n) * 1000,
+        "min_order_value": np.where(rng.random(n) < 0.3, NULL, uniform_int(rng, 1, 30, n) * 1000),
         "max_discount_value": np.where(
             (method == 0) & (rng.random(n) < 0.5), uniform_int(rng, 5, 50, n) * 1000, NULL
         ),
         "max_uses_per_customer": np.where(rng.random(n) < 0.6, uniform_int(rng, 1, 5, n), NULL),
         "max_uses_total": np.where(rng.random(n) < 0.4, uniform_int(rng, 10, 1000, n) * 100, NULL),
-        "apply_scope": pick(_SCOPES, scope),
-        "product_restriction": with_nulls(category, scope != 3),
+        "apply_scope": pick(APPLY_SCOPES, scope),
+        "product_restriction": with_nulls(restriction, ~np.isin(scope, _RESTRICTED_SCOPES)),
         "start_at": start,
         "end_at": end,
         "is_active": (start <= clock.end_ms) & (end > clock.end_ms),
         "is_stackable": rng.random(n) < 0.3,
         "approval_required": rng.random(n) < 0.2,
-        "usage_count": np.zeros(n, dtype=np.int64),
-        "total_revenue": np.zeros(n, dtype=np.int64),
-        "total_discount": np.zeros(n, dtype=np.int64),
+        "current_usage_count": np.zeros(n, dtype=np.int64),
+        "total_revenue_generated": np.zeros(n, dtype=np.int64),
+        "total_discount_given": np.zeros(n, dtype=np.int64),
         **_common(created, updated),
     }

@@ -147,7 +147,8 @@ class Category:
     perishable: bool = False
     refrigerated: bool = False
     fragile: float = 0.1  # share of fragile products
-    minimum_age: int = 0
+    minimum_age: int = 0  # 0: no age restriction (minimum_age NULL)
+    commission: float = 4.0  # sales commission, percent of the item's net amount
 
 
 CATEGORIES: tuple[Category, ...] = (
@@ -159,6 +160,7 @@ CATEGORIES: tuple[Category, ...] = (
         8000,
         (0.1, 25),
         fragile=0.8,
+        commission=2.5,
     ),
     Category(
         "Informática",
@@ -168,6 +170,7 @@ CATEGORIES: tuple[Category, ...] = (
         9000,
         (0.1, 8),
         fragile=0.6,
+        commission=3.0,
     ),
     Category(
         "Eletrodomésticos",
@@ -177,6 +180,7 @@ CATEGORIES: tuple[Category, ...] = (
         6000,
         (1, 90),
         fragile=0.5,
+        commission=3.5,
     ),
     Category(
         "Casa e Decoração",
@@ -186,6 +190,7 @@ CATEGORIES: tuple[Category, ...] = (
         1200,
         (0.2, 15),
         fragile=0.3,
+        commission=5.0,
     ),
     Category(
         "Moda",
@@ -195,6 +200,7 @@ CATEGORIES: tuple[Category, ...] = (
         900,
         (0.1, 2),
         fragile=0.02,
+        commission=6.0,
     ),
     Category(
         "Esporte e Lazer",
@@ -204,6 +210,7 @@ CATEGORIES: tuple[Category, ...] = (
         4000,
         (0.1, 20),
         fragile=0.05,
+        commission=4.5,
     ),
     Category(
         "Beleza e Saúde",
@@ -214,6 +221,7 @@ CATEGORIES: tuple[Category, ...] = (
         (0.05, 2),
         perishable=True,
         fragile=0.3,
+        commission=5.5,
     ),
     Category(
         "Brinquedos",
@@ -224,6 +232,7 @@ CATEGORIES: tuple[Category, ...] = (
         (0.1, 5),
         fragile=0.1,
         minimum_age=3,
+        commission=5.0,
     ),
     Category(
         "Livros",
@@ -233,6 +242,7 @@ CATEGORIES: tuple[Category, ...] = (
         250,
         (0.1, 2),
         fragile=0.0,
+        commission=4.0,
     ),
     Category(
         "Alimentos e Bebidas",
@@ -245,6 +255,7 @@ CATEGORIES: tuple[Category, ...] = (
         refrigerated=True,
         fragile=0.2,
         minimum_age=0,
+        commission=3.0,
     ),
     Category(
         "Pet Shop",
@@ -255,6 +266,7 @@ CATEGORIES: tuple[Category, ...] = (
         (0.1, 20),
         perishable=True,
         fragile=0.02,
+        commission=4.0,
     ),
     Category(
         "Ferramentas",
@@ -265,6 +277,7 @@ CATEGORIES: tuple[Category, ...] = (
         (0.1, 15),
         fragile=0.1,
         minimum_age=18,
+        commission=4.0,
     ),
 )
 
@@ -280,6 +293,21 @@ CAMPAIGN_THEMES = (
     "Inverno", "Cyber Monday", "Frete Grátis Brasil", "Clube Fidelidade", "Primeira Compra",
     "Cashback Turbo", "Queima de Estoque", "Dia dos Namorados", "Páscoa", "Outlet",
 )  # fmt: skip
+
+ORDER_NOTES = (
+    "Entregar no periodo da manha",
+    "Embalar para presente",
+    "Cliente solicitou nota fiscal em nome da empresa",
+    "Deixar na portaria com o zelador",
+    "Ligar antes de entregar",
+    "Pedido feito por telefone",
+    "Entrega agendada com o cliente",
+    "Endereco de entrega diferente do cadastro",
+    "Cliente pediu prioridade na separacao",
+    "Nao entregar aos sabados",
+    "Troca de produto de pedido anterior",
+    "Retirar na loja parceira",
+)
 
 REJECTION_REASONS = (
     "Cupom expirado",

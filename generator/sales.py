@@ -2,13 +2,21 @@
 seller_targets_monthly, plus the master-data columns that follow from sales.
 
 Rules (SPEC section 2): order timestamps follow the status (approved -> shipped -> delivered,
-canceled only for Cancelado) and never pass ``end_ms``; items take the product's list price,
-gross = quantity * unit_price, cost = quantity * cost_price, net = gross - discount,
-commission = round(net * pct / 100, 2) with the seller's percent (0 without seller).
+canceled only for Cancelado) and never pass ``end_ms``; payment_status is Pendente for
+Pendente orders, Estornado for Cancelado ones and Pago otherwise, as the original's seed
+writes it (NULL on 1% of orders, as sales_channel); 12% of orders carry a note. Items take
+the product's list price, gross = quantity * unit_price, cost = quantity * cost_price,
+net = gross - discount, commission = round(net * pct / 100, 2) with the percent of the
+product's category; both commission columns are NULL on orders without a seller.
 Every 5th item (order_item_id % 5 == 0) gets one order_item_discounts row from a campaign
-running at the order date: 95% approved (the item carries the discount), 5% rejected with a
-reason (discount_amount 0 on both rows, final = base). Devolvido orders return everything;
-about 5% of Entregue items with quantity >= 2 are partially returned.
+running at the order date, at the level of the campaign's scope: 95% approved (the item
+carries the discount), 5% rejected with a reason (discount_amount 0 on both rows,
+final = base). Devolvido orders return everything; about 5% of Entregue items with
+quantity >= 2 are partially returned.
+
+Monthly targets carry the OLTP's own realized figures: the seller's month of sales (orders
+not canceled) with a few percent of noise, as a system that books its figures apart from the
+orders would have them; so they are close to, but not equal to, what the warehouse sums.
 """
 
 from __future__ import annotations
@@ -22,9 +30,16 @@ import pyarrow as pa
 from generator import reference as ref
 from generator.clock import DAY_MS, HOUR_MS, MINUTE_MS, date_to_days
 from generator.columns import NULL, Columns
-from generator.entities import city_region_ids
+from generator.entities import SCOPE_LEVELS, city_region_ids
 from generator.randomness import exact_share, uniform_int, weighted
-from generator.schema import ORDER_STATUSES
+from generator.schema import (
+    CURRENCY,
+    DISCOUNT_METHODS,
+    ORDER_STATUSES,
+    PAYMENT_STATUSES,
+    SALES_CHANNELS,
+    VALUE_CATEGORIES,
+)
 from generator.text import const, join, num, pick, with_nulls
 
 PENDENTE, PAGO, FATURADO, ENVIADO, ENTREGUE, CANCELADO, DEVOLVIDO = range(7)
@@ -36,6 +51,9 @@ OWN_REGION_SHARE = 0.9
 DISCOUNT_EVERY = 5
 REJECTED_SHARE = 0.05
 PARTIAL_RETURN_SHARE = 0.05
+NOTES_SHARE = 0.12
+UNKNOWN_PAYMENT_SHARE = 0.01
+UNKNOWN_CHANNEL_SHARE = 0.01
 _CHANNEL_WEIGHTS = (0.45, 0.3, 0.2, 0.05)
 
 
@@ -45,7 +63,6 @@ class SellerPool:
 
     ids: np.ndarray
     region: np.ndarray  # region id of the seller's team (NULL: national team)
-    commission: np.ndarray  # hundredths of a percent
 
     def pick(self, rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
         """A seller position per order: 70% from the order's region when it has sellers."""
@@ -114,47 +131,45 @@ def build_orders(
     sellers: SellerPool,
     end_ms: int,
     rng: np.random.Generator,
-) -> tuple[Columns, np.ndarray]:
-    """Orders and the commission percent of each (0 without seller)."""
+) -> Columns:
+    """Orders of the given instants and statuses."""
     n = ids.size
     region = order_regions(rng, customer_city)
     seller_pos = sellers.pick(rng, region)
     no_seller = exact_share(rng, n, NO_SELLER_SHARE)
     seller = np.where(no_seller, NULL, sellers.ids[seller_pos])
-    commission = np.where(no_seller, 0, sellers.commission[seller_pos])
     off = _status_offsets(rng, status, np.maximum(end_ms - order_ms, 0))
 
     def at(key: str) -> np.ndarray:
         return np.where(off[key] >= 0, order_ms + off[key], NULL)
 
-    approved = at("approved")
-    payment = np.select(
-        [status == PENDENTE, status == DEVOLVIDO, status == CANCELADO],
-        [0, 3, np.where(approved != NULL, 3, 2)],
-        1,
-    )
-    orders: Columns = {
+    payment = np.select([status == PENDENTE, status == CANCELADO], [0, 2], 1)
+    channel = weighted(rng, _CHANNEL_WEIGHTS, n)
+    notes = pick(ref.ORDER_NOTES, rng.integers(0, len(ref.ORDER_NOTES), n))
+    return {
         "order_id": ids,
         "order_number": join("PED-", num(ids, 10)),
         "customer_id": customer_ids,
         "seller_id": seller,
         "region_id": region,
         "order_status": pick(ORDER_STATUSES, status),
-        "payment_status": pick(("Pendente", "Aprovado", "Recusado", "Estornado"), payment),
+        "payment_status": with_nulls(
+            pick(PAYMENT_STATUSES, payment), rng.random(n) < UNKNOWN_PAYMENT_SHARE
+        ),
         "order_date": order_ms,
-        "approved_at": approved,
+        "approved_at": at("approved"),
         "shipped_at": at("shipped"),
         "delivered_at": at("delivered"),
         "canceled_at": at("canceled"),
-        "sales_channel": pick(
-            ("Site", "App", "Marketplace", "Televendas"), weighted(rng, _CHANNEL_WEIGHTS, n)
+        "sales_channel": with_nulls(
+            pick(SALES_CHANNELS, channel), rng.random(n) < UNKNOWN_CHANNEL_SHARE
         ),
-        "currency_code": const("BRL", n),
+        "currency_code": const(CURRENCY, n),
+        "notes": with_nulls(notes, rng.random(n) >= NOTES_SHARE),
         "created_at": order_ms,
         "updated_at": order_ms + off["last"],
         "deleted_at": np.full(n, NULL, dtype=np.int64),
     }
-    return orders, commission
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,7 @@ class ProductPool:
     ids: np.ndarray
     list_cents: np.ndarray
     cost_cents: np.ndarray
+    commission: np.ndarray  # hundredths of a percent (the category's rate)
     weights: np.ndarray  # popularity
 
 
@@ -173,21 +189,22 @@ class CampaignPool:
     method: np.ndarray  # index in schema.DISCOUNT_METHODS
     value: np.ndarray  # cents (or hundredths of a percent)
     max_discount: np.ndarray  # cents or NULL
-    scope: pa.Array  # apply_scope names
+    level: pa.Array  # application level of the campaign's apply_scope
 
     @classmethod
     def from_columns(cls, cols: Columns) -> CampaignPool:
-        methods = ("Percentual", "Valor Fixo", "Frete Gratis", "Brinde", "Combo")
         method_names = cols["discount_method"].to_pylist()
         order = np.argsort(cols["start_at"], kind="stable")
+        levels = [SCOPE_LEVELS[s] for s in cols["apply_scope"].to_pylist()]
+        value = cols["discount_value"]
         return cls(
             ids=cols["discount_id"][order],
             start=cols["start_at"][order],
             end=cols["end_at"][order],
-            method=np.array([methods.index(m) for m in method_names])[order],
-            value=cols["discount_value"][order],
+            method=np.array([DISCOUNT_METHODS.index(m) for m in method_names])[order],
+            value=np.where(value == NULL, 0, value)[order],
             max_discount=cols["max_discount_value"][order],
-            scope=cols["apply_scope"].take(pa.array(order)),
+            level=pa.array(levels, pa.string()).take(pa.array(order)),
         )
 
     def at(self, rng: np.random.Generator, when: np.ndarray) -> np.ndarray:
@@ -213,7 +230,6 @@ class CampaignPool:
 def build_items(
     orders: Columns,
     status: np.ndarray,
-    commission: np.ndarray,
     products: ProductPool,
     campaigns: CampaignPool,
     first_item_id: int,
@@ -245,7 +261,8 @@ def build_items(
     discount = np.zeros(n, dtype=np.int64)
     discount[d_pos] = granted
     net = gross - discount
-    pct = commission[order_pos]
+    has_seller = orders["seller_id"][order_pos] != NULL
+    pct = products.commission[product]
 
     item_status = status[order_pos]
     full_return = item_status == DEVOLVIDO
@@ -271,8 +288,8 @@ def build_items(
         "cost_amount": quantity * products.cost_cents[product],
         "return_quantity": return_qty,
         "returned_amount": returned,
-        "commission_percent": pct,
-        "commission_amount": (net * pct + 5_000) // 10_000,
+        "commission_percent": np.where(has_seller, pct, NULL),
+        "commission_amount": np.where(has_seller, (net * pct + 5_000) // 10_000, NULL),
         "had_discount": discount > 0,
         "created_at": order_ms,
         "updated_at": np.maximum(updated, order_ms),
@@ -286,7 +303,7 @@ def build_items(
         "order_item_id": ids[d_pos],
         "order_id": items["order_id"][d_pos],
         "discount_id": campaigns.ids[campaign],
-        "application_level": campaigns.scope.take(pa.array(campaign)),
+        "application_level": campaigns.level.take(pa.array(campaign)),
         "discount_amount": granted,
         "base_amount": gross[d_pos],
         "final_amount": gross[d_pos] - granted,
@@ -313,7 +330,8 @@ def finish_customers(
     end_ms: int,
     rng: np.random.Generator,
 ) -> None:
-    """Signup before the first order; type, value category, VIP flag and last purchase."""
+    """Signup before the first order; type, value category (NULL without orders), VIP flag
+    and last purchase."""
     n = customers["customer_id"].size
     pos = orders["customer_id"] - customers["customer_id"][0]
     n_orders = np.bincount(pos, minlength=n)
@@ -337,9 +355,8 @@ def finish_customers(
     )
     customers["customer_type"] = pick(("Novo", "Recorrente", "VIP", "Inativo"), ctype)
     customers["is_vip"] = ctype == 2
-    category = np.select([ranks >= 0.95, ranks >= 0.8, ranks >= 0.5], [3, 2, 1], 0)
-    category = np.where(has, category, 0)
-    customers["value_category"] = pick(("Bronze", "Prata", "Ouro", "Platina"), category)
+    category = np.select([ranks >= 0.95, ranks >= 0.75], [0, 1], 2)  # VALUE_CATEGORIES
+    customers["value_category"] = with_nulls(pick(VALUE_CATEGORIES, category), ~has)
     customers["is_active"] = ~exact_share(rng, n, 0.03)
     touched = np.where(has, np.maximum(created, last), created)
     customers["updated_at"] = np.minimum(
@@ -368,17 +385,64 @@ def finish_sellers(
 
 def finish_campaigns(campaigns: Columns, discounts: Columns) -> None:
     """Usage and revenue totals of the approved discount applications."""
-    n = campaigns["discount_id"].size
-    ok = discounts["approved"]
-    pos = discounts["discount_id"][ok] - 1
-    campaigns["usage_count"] = np.bincount(pos, minlength=n)
+    usage, revenue, given = campaign_usage(discounts, campaigns["discount_id"])
+    campaigns["current_usage_count"] = usage
+    campaigns["total_revenue_generated"] = revenue
+    campaigns["total_discount_given"] = given
+
+
+def campaign_usage(
+    discounts: Columns, campaign_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per campaign (in ``campaign_ids`` order): approved applications, their final amounts
+    and their discounts (cents)."""
+    ok = np.asarray(discounts["approved"], dtype=bool)
+    order = np.argsort(campaign_ids)
+    pos = order[np.searchsorted(campaign_ids, discounts["discount_id"][ok], sorter=order)]
+    n = campaign_ids.size
+    usage = np.bincount(pos, minlength=n).astype(np.int64)
     revenue = np.bincount(pos, weights=discounts["final_amount"][ok], minlength=n)
     given = np.bincount(pos, weights=discounts["discount_amount"][ok], minlength=n)
-    campaigns["total_revenue"] = np.round(revenue).astype(np.int64)
-    campaigns["total_discount"] = np.round(given).astype(np.int64)
+    return usage, np.round(revenue).astype(np.int64), np.round(given).astype(np.int64)
 
 
 _SEASON = np.array([0.85, 0.85, 0.95, 1.0, 1.05, 1.0, 1.0, 1.0, 1.0, 1.05, 1.3, 1.35])
+NO_TARGET_QUANTITY_SHARE = 0.05
+REALIZED_NOISE = 0.04  # sigma of the log-normal noise on the OLTP's realized figures
+
+
+def month_index(month_days: np.ndarray, instants_ms: np.ndarray) -> np.ndarray:
+    """Position in ``month_days`` (sorted first days, epoch days) of each instant's month."""
+    return np.searchsorted(month_days, instants_ms // DAY_MS, side="right") - 1
+
+
+def seller_month_sales(
+    orders: Columns,
+    status: np.ndarray,
+    items: Columns,
+    first_order_id: int,
+    seller_ids: np.ndarray,
+    month_days: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Net amount (cents) and quantity sold per (month, seller), month-major, for orders
+    with a seller that are not canceled; sellers in ``seller_ids`` order."""
+    n_s, n_m = seller_ids.size, month_days.size
+    order_pos = items["order_id"] - first_order_id
+    seller = orders["seller_id"][order_pos]
+    month = month_index(month_days, orders["order_date"][order_pos])
+    keep = (seller != NULL) & (status[order_pos] != CANCELADO) & (month >= 0) & (month < n_m)
+    sorter = np.argsort(seller_ids)
+    seller_pos = sorter[np.searchsorted(seller_ids, seller[keep], sorter=sorter)]
+    cell = month[keep] * n_s + seller_pos
+    net = np.bincount(cell, weights=items["net_amount"][keep], minlength=n_s * n_m)
+    qty = np.bincount(cell, weights=items["quantity"][keep], minlength=n_s * n_m)
+    return net, qty
+
+
+def noisy(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``values`` as the OLTP books them: a few percent off, rounded, never negative."""
+    factor = rng.lognormal(0.0, REALIZED_NOISE, values.size)
+    return np.maximum(np.round(np.asarray(values, dtype=float) * factor), 0).astype(np.int64)
 
 
 def build_targets(
@@ -386,31 +450,46 @@ def build_targets(
     months: list[date],
     end_ms: int,
     unit_net: float,
+    sold: tuple[np.ndarray, np.ndarray],
     rng: np.random.Generator,
 ) -> Columns:
-    """One target per seller per month (month-major ids), seasonal around the seller's goal."""
+    """One target per seller per month (month-major ids), seasonal around the seller's goal.
+
+    ``sold`` is (net cents, quantity) per (month, seller) from ``seller_month_sales``. Months
+    before the last one (the as-of month) are closed; a closed month's row was last updated
+    when it was closed, in the first days of the next month; the open month's row is
+    refreshed somewhere before the end of the window."""
     month_days = np.array([date_to_days(m) for m in months], dtype=np.int64)
     month_no = np.array([m.month for m in months])
     n_s, n_m = sellers["seller_id"].size, len(months)
+    size = n_s * n_m
     seller = np.tile(sellers["seller_id"], n_m)
     goal = np.tile(sellers["monthly_goal_amount"], n_m)
     day = np.repeat(month_days, n_s)
     season = np.repeat(_SEASON[month_no - 1], n_s)
-    amount = np.round(goal * season * rng.uniform(0.95, 1.05, seller.size) / 10_000) * 10_000
-    amount = amount.astype(np.int64)
+    amount = np.round(goal * season * rng.uniform(0.95, 1.05, size) / 10_000) * 10_000
+    amount = np.maximum(amount, 10_000).astype(np.int64)
     quantity = np.maximum(np.round(amount / max(unit_net, 1.0)), 1).astype(np.int64)
-    created = (day - uniform_int(rng, 3, 10, seller.size)) * DAY_MS + 9 * HOUR_MS
+    quantity = np.where(rng.random(size) < NO_TARGET_QUANTITY_SHARE, NULL, quantity)
+    created = (day - uniform_int(rng, 3, 10, size)) * DAY_MS + 9 * HOUR_MS
     created = np.minimum(created, end_ms)
-    revised = rng.random(seller.size) < 0.1
-    bump = uniform_int(rng, HOUR_MS, 2 * DAY_MS, seller.size)
-    updated = np.where(revised, np.minimum(created + bump, np.maximum(end_ms, created)), created)
+    closed = np.repeat(np.arange(n_m) < n_m - 1, n_s)
+    next_month = np.repeat(np.append(month_days[1:], month_days[-1] + 31), n_s)
+    closed_at = next_month * DAY_MS + uniform_int(rng, 2 * HOUR_MS, 3 * DAY_MS, size)
+    refreshed = created + (rng.random(size) * np.maximum(end_ms - created, 0)).astype(np.int64)
+    updated = np.where(closed, np.minimum(closed_at, end_ms), refreshed)
+    net, qty = sold
     return {
-        "seller_target_id": np.arange(1, seller.size + 1, dtype=np.int64),
+        "seller_target_id": np.arange(1, size + 1, dtype=np.int64),
         "seller_id": seller,
         "target_month": day,
         "target_amount": amount,
         "target_quantity": quantity,
+        "realized_amount": noisy(net, rng),
+        "realized_quantity": noisy(qty, rng),
+        "period_type": const("Mensal", size),
+        "period_closed": closed,
         "created_at": created,
-        "updated_at": updated,
-        "deleted_at": np.full(seller.size, NULL, dtype=np.int64),
+        "updated_at": np.maximum(updated, created),
+        "deleted_at": np.full(size, NULL, dtype=np.int64),
     }

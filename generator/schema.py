@@ -1,10 +1,24 @@
-"""The 11 source tables of ECOMMERCE_OLTP.core as data, their Arrow schemas and their DDL.
+"""The 11 tables of ECOMMERCE_OLTP.core as data: columns, types per dialect, Arrow schemas,
+constraints (``generator.ddl`` renders them as DDL).
 
-The column contract is shared with the dbt staging models: names, types, nullability and
-CHECKs below are that contract. DDL is rendered for three dialects (duckdb, postgres,
-sqlserver). With ``checks=False`` a table keeps only its primary key (a "legacy" source with
-no CHECK, UNIQUE or NOT NULL besides the key), so tests can insert bad rows.
-No foreign keys: the source is a legacy OLTP and the warehouse must cope with orphans.
+The columns are the original system's (CONTRACT.md, "Source: ECOMMERCE_OLTP.core"): the same
+names in the same order, its types (VARCHAR, not NVARCHAR, on SQL Server; DATETIME2(0)
+timestamps, so every value is a whole second), its nullability and defaults. The constraints
+are the original's too: primary keys, its UNIQUE keys and CHECKs (domains, money rules,
+``updated_at >= created_at``), and an index on ``(updated_at, <pk>)`` per table, in three
+dialects (duckdb, postgres, sqlserver).
+
+Two deliberate departures:
+
+- No FOREIGN KEYs (the original has them). The warehouse must cope with orphans, which a
+  source without enforced references can hold, and a wave may stamp an order item before the
+  product it sells is written; keys would hide the first and forbid the second.
+- Flags (the original's ``bit``) are BOOLEAN on DuckDB and PostgreSQL by default; with
+  ``flag_type="smallint"`` they are SMALLINT 0/1 (how many ports of a ``bit`` column look),
+  with ``CHECK (flag IN (0, 1))``. SQL Server always uses BIT.
+
+With ``checks=False`` a table keeps only its primary key (a "legacy" source with no CHECK,
+UNIQUE or NOT NULL besides the key), so tests can insert bad rows.
 """
 
 from __future__ import annotations
@@ -13,38 +27,25 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from generator.config import META_SCHEMA, SOURCE_SCHEMA
+from generator.config import SOURCE_SCHEMA
 
 DIALECTS = ("duckdb", "postgres", "sqlserver")
+FLAG_TYPES = ("boolean", "smallint")
+DEFAULT_FLAG_TYPE = "boolean"
 
-# logical type -> (duckdb, postgres, sqlserver); "{n}" is the string length
+# logical kind -> (duckdb, postgres, sqlserver); {n} length, {p},{s} precision and scale
 _SQL_TYPES: dict[str, tuple[str, str, str]] = {
     "id": ("BIGINT", "BIGINT", "BIGINT"),
     "int": ("INTEGER", "INTEGER", "INT"),
-    "money": ("DECIMAL(14,2)", "NUMERIC(14,2)", "DECIMAL(14,2)"),
-    "pct": ("DECIMAL(5,2)", "NUMERIC(5,2)", "DECIMAL(5,2)"),
-    "dec": ("DECIMAL(10,3)", "NUMERIC(10,3)", "DECIMAL(10,3)"),
-    "rating": ("DECIMAL(3,2)", "NUMERIC(3,2)", "DECIMAL(3,2)"),
-    "ts": ("TIMESTAMP", "TIMESTAMP(3) WITHOUT TIME ZONE", "DATETIME2(3)"),
+    "dec": ("DECIMAL({p},{s})", "NUMERIC({p},{s})", "DECIMAL({p},{s})"),
+    "ts": ("TIMESTAMP", "TIMESTAMP(0) WITHOUT TIME ZONE", "DATETIME2(0)"),
     "date": ("DATE", "DATE", "DATE"),
-    "bool": ("BOOLEAN", "BOOLEAN", "BIT"),
-    "scale": ("DECIMAL(12,6)", "NUMERIC(12,6)", "DECIMAL(12,6)"),
-    "str": ("VARCHAR({n})", "VARCHAR({n})", "NVARCHAR({n})"),
+    "flag": ("BOOLEAN", "BOOLEAN", "BIT"),
+    "varchar": ("VARCHAR({n})", "VARCHAR({n})", "VARCHAR({n})"),
+    "char": ("CHAR({n})", "CHAR({n})", "CHAR({n})"),
+    "text": ("VARCHAR", "VARCHAR", "VARCHAR(MAX)"),
 }
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "id": pa.int64(),
-    "int": pa.int32(),
-    "money": pa.decimal128(14, 2),
-    "pct": pa.decimal128(5, 2),
-    "dec": pa.decimal128(10, 3),
-    "rating": pa.decimal128(3, 2),
-    "ts": pa.timestamp("ms"),
-    "date": pa.date32(),
-    "bool": pa.bool_(),
-    "scale": pa.decimal128(12, 6),
-    "str": pa.string(),
-}
+_STRING_KINDS = ("varchar", "char", "text")
 
 
 @dataclass(frozen=True)
@@ -53,21 +54,41 @@ class Column:
     kind: str
     nullable: bool = False
     length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    default: str | None = None  # a SQL literal, or a token: {now}, {true}, {false}
 
-    def sql_type(self, dialect: str) -> str:
-        return _SQL_TYPES[self.kind][DIALECTS.index(dialect)].format(n=self.length)
+    def sql_type(self, dialect: str, flag_type: str = DEFAULT_FLAG_TYPE) -> str:
+        if self.kind == "flag" and dialect != "sqlserver" and flag_type == "smallint":
+            return "SMALLINT"
+        template = _SQL_TYPES[self.kind][DIALECTS.index(dialect)]
+        return template.format(n=self.length, p=self.precision, s=self.scale)
 
     @property
     def arrow_type(self) -> pa.DataType:
-        return ARROW_TYPES[self.kind]
+        if self.kind == "dec":
+            assert self.precision is not None and self.scale is not None
+            return pa.decimal128(self.precision, self.scale)
+        if self.kind in _STRING_KINDS:
+            return pa.string()
+        return _ARROW_TYPES[self.kind]
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "id": pa.int64(),
+    "int": pa.int32(),
+    "ts": pa.timestamp("s"),
+    "date": pa.date32(),
+    "flag": pa.bool_(),
+}
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
-    checks: tuple[str, ...] = ()
-    unique: tuple[tuple[str, ...], ...] = ()
+    checks: tuple[tuple[str, str], ...] = ()  # (constraint suffix, expression)
+    unique: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (constraint suffix, columns)
     pk: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,6 +97,10 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def flag_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.kind == "flag"]
 
     @property
     def arrow_schema(self) -> pa.Schema:
@@ -87,36 +112,50 @@ class Table:
 
     @property
     def index_name(self) -> str:
-        return f"ix_{self.name}_updated_at_{self.pk}"
+        return f"IX_core_{self.name}_updated_id"
 
 
-def _s(name: str, n: int, nullable: bool = False) -> Column:
-    return Column(name, "str", nullable, n)
+def _v(name: str, n: int, nullable: bool = False, default: str | None = None) -> Column:
+    return Column(name, "varchar", nullable, length=n, default=default)
 
 
-def _c(name: str, kind: str, nullable: bool = False) -> Column:
-    return Column(name, kind, nullable)
+def _ch(name: str, n: int, nullable: bool = False, default: str | None = None) -> Column:
+    return Column(name, "char", nullable, length=n, default=default)
+
+
+def _d(name: str, p: int, s: int, nullable: bool = False, default: str | None = None) -> Column:
+    return Column(name, "dec", nullable, precision=p, scale=s, default=default)
+
+
+def _c(name: str, kind: str, nullable: bool = False, default: str | None = None) -> Column:
+    return Column(name, kind, nullable, default=default)
+
+
+def _money(name: str, nullable: bool = False, default: str | None = None) -> Column:
+    return _d(name, 15, 2, nullable, default)
+
+
+def _flag(name: str, default: bool) -> Column:
+    return _c(name, "flag", default="{true}" if default else "{false}")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-_COMMON = (_c("created_at", "ts"), _c("updated_at", "ts"), _c("deleted_at", "ts", True))
-_COMMON_CHECKS = (
-    "updated_at >= created_at",
-    "deleted_at IS NULL OR deleted_at >= created_at",
+_COMMON = (
+    _c("created_at", "ts", default="{now}"),
+    _c("updated_at", "ts", default="{now}"),
+    _c("deleted_at", "ts", True),
 )
+_TIME_CHECK = ("time", "updated_at >= created_at")
 
-REGION_NAMES = ("Norte", "Nordeste", "Centro-Oeste", "Sudeste", "Sul")
-TEAM_TYPES = ("Inside Sales", "Field Sales")
-TEAM_CATEGORIES = ("Enterprise", "SMB", "Mid-Market")
+# Values the original's CHECKs allow
 GENDERS = ("M", "F", "O")
 CUSTOMER_TYPES = ("Novo", "Recorrente", "VIP", "Inativo")
 SEGMENTS = ("Pessoa Fisica", "Pessoa Juridica")
-VALUE_CATEGORIES = ("Bronze", "Prata", "Ouro", "Platina")
 PRODUCT_STATUSES = ("Ativo", "Inativo", "Descontinuado")
-SELLER_STATUSES = ("Ativo", "Afastado", "Suspenso", "Desligado")
+SELLER_STATUSES = ("Ativo", "Inativo")
 DISCOUNT_TYPES = (
     "Cupom",
     "Promocao Automatica",
@@ -126,19 +165,30 @@ DISCOUNT_TYPES = (
     "Cashback",
 )
 DISCOUNT_METHODS = ("Percentual", "Valor Fixo", "Frete Gratis", "Brinde", "Combo")
-APPLICATION_LEVELS = ("Item", "Pedido", "Frete", "Categoria")
+APPLY_SCOPES = ("Pedido Total", "Produto Especifico", "Categoria", "Frete", "Item Individual")
 ORDER_STATUSES = ("Pendente", "Pago", "Faturado", "Enviado", "Entregue", "Cancelado", "Devolvido")
-PAYMENT_STATUSES = ("Pendente", "Aprovado", "Recusado", "Estornado")
+APPLICATION_LEVELS = ("Item", "Pedido", "Frete", "Categoria")
+PERIOD_TYPES = ("Mensal",)
+# Values the original's seed writes where no CHECK exists
+REGION_NAMES = ("Norte", "Nordeste", "Centro-Oeste", "Sudeste", "Sul")
+TEAM_TYPES = ("Inside Sales", "Field Sales")
+TEAM_CATEGORIES = ("Enterprise", "SMB", "Mid-Market")
+VALUE_CATEGORIES = ("Alto Valor", "Medio Valor", "Base")
+PAYMENT_STATUSES = ("Pendente", "Pago", "Estornado")
 SALES_CHANNELS = ("Site", "App", "Marketplace", "Televendas")
+CURRENCY = "BRL"
 
 
 def _table(
     name: str,
     columns: tuple[Column, ...],
-    checks: tuple[str, ...] = (),
-    unique: tuple[tuple[str, ...], ...] = (),
+    checks: tuple[tuple[str, str], ...] = (),
+    unique: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    time_check: bool = True,
 ) -> Table:
-    return Table(name, (*columns, *_COMMON), (*checks, *_COMMON_CHECKS), unique)
+    return Table(
+        name, (*columns, *_COMMON), (*checks, *((_TIME_CHECK,) if time_check else ())), unique
+    )
 
 
 TABLES: tuple[Table, ...] = (
@@ -146,231 +196,216 @@ TABLES: tuple[Table, ...] = (
         "regions",
         (
             _c("region_id", "id"),
-            _s("region_code", 20),
-            _s("country", 60),
-            _s("region_name", 30),
-            _s("state", 2),
-            _s("state_name", 60),
-            _s("city", 100),
-            _s("ibge_code", 7),
-            _c("is_active", "bool"),
+            _v("region_code", 30),
+            _v("country", 50, default="'Brasil'"),
+            _v("region_name", 30, True),
+            _ch("state", 2),
+            _v("state_name", 50),
+            _v("city", 100),
+            _v("ibge_code", 10, True),
+            _flag("is_active", True),
         ),
-        (_in("region_name", REGION_NAMES), "{len}(ibge_code) = 7", "{len}(state) = 2"),
-        (("region_code",),),
+        (("state_len", "{len}(state) = 2"),),
+        (("region_code", ("region_code",)), ("location", ("country", "state", "city"))),
+        time_check=False,
     ),
     _table(
         "teams",
         (
             _c("team_id", "id"),
-            _s("team_code", 20),
-            _s("team_name", 100),
-            _s("team_type", 20),
-            _s("team_category", 20),
+            _v("team_code", 30),
+            _v("team_name", 120),
+            _v("team_type", 30, True),
+            _v("team_category", 30, True),
             _c("region_id", "id", True),
-            _c("is_active", "bool"),
+            _flag("is_active", True),
         ),
-        (_in("team_type", TEAM_TYPES), _in("team_category", TEAM_CATEGORIES)),
-        (("team_code",),),
+        (),
+        (("team_code", ("team_code",)),),
+        time_check=False,
     ),
     _table(
         "suppliers",
         (
             _c("supplier_id", "id"),
-            _s("supplier_code", 20),
-            _s("supplier_name", 150),
-            _s("country", 60),
-            _c("is_active", "bool"),
+            _v("supplier_code", 30),
+            _v("supplier_name", 150),
+            _v("country", 50, True),
+            _flag("is_active", True),
         ),
         (),
-        (("supplier_code",),),
+        (("supplier_code", ("supplier_code",)),),
+        time_check=False,
     ),
     _table(
         "customers",
         (
             _c("customer_id", "id"),
-            _s("customer_code", 20),
-            _s("full_name", 150),
-            _s("email", 150),
-            _s("phone", 20, True),
-            _s("document_number", 18),
+            _v("customer_code", 50),
+            _v("full_name", 200),
+            _v("email", 200, True),
+            _v("phone", 30, True),
+            _v("document_number", 20, True),
             _c("birth_date", "date", True),
-            _s("gender", 1, True),
-            _s("customer_type", 20),
-            _s("segment", 20),
-            _c("credit_score", "int"),
-            _s("value_category", 20),
-            _s("address_line", 200),
-            _s("district", 100),
-            _s("city", 100),
-            _s("state", 2),
-            _s("country", 60),
-            _s("zip_code", 9),
+            _ch("gender", 1, True),
+            _v("customer_type", 20, default="'Novo'"),
+            _v("segment", 20, default="'Pessoa Fisica'"),
+            _c("credit_score", "int", True),
+            _v("value_category", 20, True),
+            _v("address_line", 200, True),
+            _v("district", 80, True),
+            _v("city", 100),
+            _ch("state", 2),
+            _v("country", 50, default="'Brasil'"),
+            _v("zip_code", 10, True),
             _c("first_signup_date", "date"),
             _c("last_purchase_date", "date", True),
-            _c("is_active", "bool"),
-            _c("accepts_email_marketing", "bool"),
-            _c("is_vip", "bool"),
+            _flag("is_active", True),
+            _flag("accepts_email_marketing", False),
+            _flag("is_vip", False),
         ),
         (
-            "gender IS NULL OR " + _in("gender", GENDERS),
-            _in("customer_type", CUSTOMER_TYPES),
-            _in("segment", SEGMENTS),
-            "credit_score BETWEEN 0 AND 1000",
-            _in("value_category", VALUE_CATEGORIES),
-            "{len}(zip_code) = 9",
+            ("gender", _in("gender", GENDERS) + " OR gender IS NULL"),
+            ("type", _in("customer_type", CUSTOMER_TYPES)),
+            ("segment", _in("segment", SEGMENTS)),
+            ("state_len", "{len}(state) = 2"),
+            ("credit_score", "credit_score BETWEEN 0 AND 1000 OR credit_score IS NULL"),
         ),
-        (("customer_code",),),
+        (("customer_code", ("customer_code",)),),
     ),
     _table(
         "products",
         (
             _c("product_id", "id"),
-            _s("product_code", 20),
-            _s("sku", 30),
-            _s("barcode", 13),
-            _s("product_name", 200),
-            _s("short_description", 255),
-            _s("full_description", 1000),
-            _s("category_name", 60),
-            _s("subcategory_name", 60),
-            _s("product_line", 60),
-            _s("brand", 60),
-            _s("manufacturer", 100),
-            _c("supplier_id", "id", True),
-            _s("country_origin", 60),
-            _c("weight_kg", "dec"),
-            _c("height_cm", "dec"),
-            _c("width_cm", "dec"),
-            _c("depth_cm", "dec"),
-            _s("color", 30, True),
-            _s("material", 60, True),
-            _c("cost_price", "money"),
-            _c("list_price", "money"),
-            _c("suggested_margin_percent", "pct"),
-            _c("is_perishable", "bool"),
-            _c("is_fragile", "bool"),
-            _c("requires_refrigeration", "bool"),
-            _c("minimum_age", "int"),
-            _c("min_stock", "int"),
-            _c("max_stock", "int"),
-            _c("reorder_days", "int"),
-            _s("product_status", 20),
-            _c("launch_date", "date"),
+            _v("product_code", 50),
+            _v("sku", 50),
+            _v("barcode", 20, True),
+            _v("product_name", 200),
+            _v("short_description", 255, True),
+            Column("full_description", "text", True),
+            _v("category_name", 50),
+            _v("subcategory_name", 50),
+            _v("product_line", 50, True),
+            _v("brand", 50),
+            _v("manufacturer", 100, True),
+            _c("supplier_id", "id"),
+            _v("country_origin", 50, True),
+            _d("weight_kg", 8, 3, True),
+            _d("height_cm", 6, 2, True),
+            _d("width_cm", 6, 2, True),
+            _d("depth_cm", 6, 2, True),
+            _v("color", 30, True),
+            _v("material", 50, True),
+            _d("cost_price", 10, 2),
+            _d("list_price", 10, 2),
+            _d("suggested_margin_percent", 5, 2, True),
+            _flag("is_perishable", False),
+            _flag("is_fragile", False),
+            _flag("requires_refrigeration", False),
+            _c("minimum_age", "int", True),
+            _c("min_stock", "int", default="0"),
+            _c("max_stock", "int", default="1000"),
+            _c("reorder_days", "int", True),
+            _v("product_status", 20, default="'Ativo'"),
+            _c("launch_date", "date", True),
             _c("discontinued_date", "date", True),
-            _c("rating_avg", "rating"),
-            _c("rating_count", "int"),
-            _s("keywords", 300, True),
+            _d("rating_avg", 2, 1, True),
+            _c("rating_count", "int", default="0"),
+            _v("keywords", 200, True),
         ),
         (
-            "{len}(barcode) = 13",
-            "weight_kg > 0",
-            "height_cm > 0",
-            "width_cm > 0",
-            "depth_cm > 0",
-            "cost_price > 0",
-            "list_price >= cost_price",
-            "suggested_margin_percent BETWEEN 0 AND 100",
-            "minimum_age BETWEEN 0 AND 21",
-            "min_stock >= 0",
-            "max_stock >= min_stock",
-            "reorder_days > 0",
-            _in("product_status", PRODUCT_STATUSES),
-            "discontinued_date IS NULL OR (product_status = 'Descontinuado'"
-            " AND discontinued_date >= launch_date)",
-            "rating_avg BETWEEN 0 AND 5",
-            "rating_count >= 0",
+            ("status", _in("product_status", PRODUCT_STATUSES)),
+            ("cost", "cost_price >= 0"),
+            ("price", "list_price >= 0"),
+            ("stock", "max_stock >= min_stock"),
+            ("rating", "rating_avg BETWEEN 0 AND 5 OR rating_avg IS NULL"),
         ),
-        (("product_code",), ("sku",)),
+        (("product_code", ("product_code",)), ("sku", ("sku",))),
     ),
     _table(
         "sellers",
         (
             _c("seller_id", "id"),
-            _s("seller_code", 20),
-            _s("seller_name", 150),
+            _v("seller_code", 50),
+            _v("seller_name", 200),
             _c("team_id", "id", True),
             _c("manager_seller_id", "id", True),
-            _s("home_state", 2),
-            _s("home_city", 100),
-            _c("monthly_goal_amount", "money"),
-            _c("commission_percent", "pct"),
-            _c("hire_date", "date"),
-            _s("seller_status", 20),
+            _ch("home_state", 2, True),
+            _v("home_city", 100, True),
+            _money("monthly_goal_amount", True),
+            _c("hire_date", "date", True),
+            _v("seller_status", 20, default="'Ativo'"),
         ),
         (
-            "monthly_goal_amount > 0",
-            "commission_percent BETWEEN 0 AND 20",
-            _in("seller_status", SELLER_STATUSES),
+            ("status", _in("seller_status", SELLER_STATUSES)),
+            ("goal", "monthly_goal_amount >= 0 OR monthly_goal_amount IS NULL"),
+            ("state_len", "{len}(home_state) = 2 OR home_state IS NULL"),
         ),
-        (("seller_code",),),
+        (("seller_code", ("seller_code",)),),
     ),
     _table(
         "discount_campaigns",
         (
             _c("discount_id", "id"),
-            _s("discount_code", 30),
-            _s("campaign_name", 150),
-            _s("description", 500, True),
-            _s("discount_type", 30),
-            _s("discount_method", 20),
-            _c("discount_value", "money"),
-            _c("min_order_value", "money"),
-            _c("max_discount_value", "money", True),
+            _v("discount_code", 50),
+            _v("campaign_name", 150, True),
+            _v("description", 500, True),
+            _v("discount_type", 30),
+            _v("discount_method", 30),
+            _d("discount_value", 10, 2, True),
+            _money("min_order_value", True),
+            _money("max_discount_value", True),
             _c("max_uses_per_customer", "int", True),
             _c("max_uses_total", "int", True),
-            _s("apply_scope", 20),
-            _s("product_restriction", 60, True),
+            _v("apply_scope", 30),
+            _v("product_restriction", 500, True),
             _c("start_at", "ts"),
             _c("end_at", "ts"),
-            _c("is_active", "bool"),
-            _c("is_stackable", "bool"),
-            _c("approval_required", "bool"),
-            _c("usage_count", "int"),
-            _c("total_revenue", "money"),
-            _c("total_discount", "money"),
+            _flag("is_active", True),
+            _flag("is_stackable", False),
+            _flag("approval_required", False),
+            _c("current_usage_count", "int", default="0"),
+            _money("total_revenue_generated", default="0"),
+            _money("total_discount_given", default="0"),
         ),
         (
-            _in("discount_type", DISCOUNT_TYPES),
-            _in("discount_method", DISCOUNT_METHODS),
-            "discount_value >= 0",
-            "discount_method <> 'Percentual' OR discount_value <= 100",
-            "min_order_value >= 0",
-            _in("apply_scope", APPLICATION_LEVELS),
-            "end_at > start_at",
-            "usage_count >= 0",
-            "total_revenue >= 0",
-            "total_discount >= 0",
+            ("type", _in("discount_type", DISCOUNT_TYPES)),
+            ("method", _in("discount_method", DISCOUNT_METHODS)),
+            ("scope", _in("apply_scope", APPLY_SCOPES)),
+            ("period", "end_at >= start_at"),
+            (
+                "values",
+                "(discount_value IS NULL OR discount_value >= 0)"
+                " AND (min_order_value IS NULL OR min_order_value >= 0)"
+                " AND (max_discount_value IS NULL OR max_discount_value >= 0)",
+            ),
         ),
-        (("discount_code",),),
+        (("discount_code", ("discount_code",)),),
     ),
     _table(
         "orders",
         (
             _c("order_id", "id"),
-            _s("order_number", 20),
+            _v("order_number", 50),
             _c("customer_id", "id"),
             _c("seller_id", "id", True),
             _c("region_id", "id", True),
-            _s("order_status", 20),
-            _s("payment_status", 20),
+            _v("order_status", 20),
+            _v("payment_status", 20, True),
             _c("order_date", "ts"),
             _c("approved_at", "ts", True),
             _c("shipped_at", "ts", True),
             _c("delivered_at", "ts", True),
             _c("canceled_at", "ts", True),
-            _s("sales_channel", 20),
-            _s("currency_code", 3),
+            _v("sales_channel", 30, True),
+            _ch("currency_code", 3, default=f"'{CURRENCY}'"),
+            _v("notes", 500, True),
         ),
         (
-            _in("order_status", ORDER_STATUSES),
-            _in("payment_status", PAYMENT_STATUSES),
-            "approved_at IS NULL OR approved_at >= order_date",
-            "shipped_at IS NULL OR (approved_at IS NOT NULL AND shipped_at >= approved_at)",
-            "delivered_at IS NULL OR (shipped_at IS NOT NULL AND delivered_at >= shipped_at)",
-            "canceled_at IS NULL OR (order_status = 'Cancelado' AND canceled_at >= order_date)",
-            _in("sales_channel", SALES_CHANNELS),
+            ("status", _in("order_status", ORDER_STATUSES)),
+            ("currency", "{len}(currency_code) = 3"),
         ),
-        (("order_number",),),
+        (("order_number", ("order_number",)),),
     ),
     _table(
         "order_items",
@@ -380,33 +415,37 @@ TABLES: tuple[Table, ...] = (
             _c("item_number", "int"),
             _c("product_id", "id"),
             _c("quantity", "int"),
-            _c("unit_price", "money"),
-            _c("gross_amount", "money"),
-            _c("discount_amount", "money"),
-            _c("net_amount", "money"),
-            _c("cost_amount", "money"),
-            _c("return_quantity", "int"),
-            _c("returned_amount", "money"),
-            _c("commission_percent", "pct"),
-            _c("commission_amount", "money"),
-            _c("had_discount", "bool"),
+            _money("unit_price"),
+            _money("gross_amount"),
+            _money("discount_amount", default="0"),
+            _money("net_amount"),
+            _money("cost_amount", default="0"),
+            _c("return_quantity", "int", default="0"),
+            _money("returned_amount", default="0"),
+            _d("commission_percent", 5, 2, True),
+            _money("commission_amount", True),
+            _flag("had_discount", False),
         ),
         (
-            "item_number >= 1",
-            "quantity > 0",
-            "unit_price >= 0",
-            "gross_amount = quantity * unit_price",
-            "discount_amount >= 0 AND discount_amount <= gross_amount",
-            "net_amount = gross_amount - discount_amount",
-            "cost_amount >= 0",
-            "return_quantity >= 0 AND return_quantity <= quantity",
-            "returned_amount >= 0 AND returned_amount <= net_amount",
-            "commission_percent BETWEEN 0 AND 20",
-            "commission_amount >= 0",
-            "(had_discount = {true} AND discount_amount > 0)"
-            " OR (had_discount = {false} AND discount_amount = 0)",
+            ("qty", "quantity > 0"),
+            ("price", "unit_price >= 0"),
+            (
+                "amounts",
+                "gross_amount >= 0 AND discount_amount >= 0"
+                " AND net_amount = gross_amount - discount_amount"
+                " AND discount_amount <= gross_amount AND cost_amount >= 0",
+            ),
+            (
+                "returns",
+                "return_quantity >= 0 AND return_quantity <= quantity AND returned_amount >= 0",
+            ),
+            (
+                "commission",
+                "(commission_percent IS NULL OR commission_percent >= 0)"
+                " AND (commission_amount IS NULL OR commission_amount >= 0)",
+            ),
         ),
-        (("order_id", "item_number"),),
+        (("order_item", ("order_id", "item_number")),),
     ),
     _table(
         "order_item_discounts",
@@ -415,21 +454,22 @@ TABLES: tuple[Table, ...] = (
             _c("order_item_id", "id"),
             _c("order_id", "id"),
             _c("discount_id", "id"),
-            _s("application_level", 20),
-            _c("discount_amount", "money"),
-            _c("base_amount", "money"),
-            _c("final_amount", "money"),
+            _v("application_level", 30),
+            _money("discount_amount"),
+            _money("base_amount"),
+            _money("final_amount"),
             _c("applied_at", "ts"),
-            _c("approved", "bool"),
-            _s("rejection_reason", 200, True),
+            _flag("approved", True),
+            _v("rejection_reason", 200, True),
         ),
         (
-            _in("application_level", APPLICATION_LEVELS),
-            "discount_amount >= 0",
-            "base_amount >= 0",
-            "final_amount = base_amount - discount_amount",
-            "(approved = {true} AND rejection_reason IS NULL)"
-            " OR (approved = {false} AND rejection_reason IS NOT NULL)",
+            ("level", _in("application_level", APPLICATION_LEVELS)),
+            (
+                "values",
+                "discount_amount >= 0 AND base_amount >= 0"
+                " AND final_amount = base_amount - discount_amount"
+                " AND discount_amount <= base_amount",
+            ),
         ),
     ),
     _table(
@@ -438,112 +478,35 @@ TABLES: tuple[Table, ...] = (
             _c("seller_target_id", "id"),
             _c("seller_id", "id"),
             _c("target_month", "date"),
-            _c("target_amount", "money"),
-            _c("target_quantity", "int"),
+            _money("target_amount"),
+            _c("target_quantity", "int", True),
+            _money("realized_amount", default="0"),
+            _c("realized_quantity", "int", default="0"),
+            _v("period_type", 20, default="'Mensal'"),
+            _flag("period_closed", False),
         ),
-        ("target_amount >= 0", "target_quantity >= 0"),
-        (("seller_id", "target_month"),),
+        (
+            (
+                "values",
+                "target_amount > 0 AND (target_quantity IS NULL OR target_quantity > 0)"
+                " AND realized_amount >= 0 AND realized_quantity >= 0",
+            ),
+            ("period", _in("period_type", PERIOD_TYPES)),
+        ),
+        (("seller_month", ("seller_id", "target_month")),),
     ),
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-_CHECK_TOKENS = {
-    "duckdb": {"true": "TRUE", "false": "FALSE", "len": "LENGTH"},
-    "postgres": {"true": "TRUE", "false": "FALSE", "len": "LENGTH"},
-    "sqlserver": {"true": "1", "false": "0", "len": "LEN"},
-}
-
-
-def _quote(name: str, dialect: str) -> str:
-    return f"[{name}]" if dialect == "sqlserver" else f'"{name}"'
-
-
-def render_check(expression: str, dialect: str) -> str:
-    """A CHECK expression with its dialect tokens ({true}, {false}, {len}) filled in."""
-    return expression.format(**_CHECK_TOKENS[dialect])
-
-
-def create_table_sql(table: Table, dialect: str, checks: bool = True) -> str:
-    """CREATE TABLE core.<table> for a dialect; ``checks=False`` keeps only the primary key."""
-    lines = []
-    for col in table.columns:
-        not_null = not col.nullable and (checks or col.name == table.pk)
-        lines.append(f"{col.name} {col.sql_type(dialect)}{' NOT NULL' if not_null else ' NULL'}")
-    lines.append(f"CONSTRAINT pk_{table.name} PRIMARY KEY ({table.pk})")
-    if checks:
-        for cols in table.unique:
-            lines.append(f"CONSTRAINT uq_{table.name}_{'_'.join(cols)} UNIQUE ({', '.join(cols)})")
-        for i, expr in enumerate(table.checks, start=1):
-            lines.append(
-                f"CONSTRAINT ck_{table.name}_{i:02d} CHECK ({render_check(expr, dialect)})"
-            )
-    body = ",\n    ".join(lines)
-    return f"CREATE TABLE {table.qualified} (\n    {body}\n)"
-
-
-def create_index_sql(table: Table) -> str:
-    """The extraction index on (updated_at, <pk>); same text in every dialect."""
-    return f"CREATE INDEX {table.index_name} ON {table.qualified} (updated_at, {table.pk})"
-
 
 RUNS_COLUMNS: tuple[Column, ...] = (
     _c("wave", "int"),
     _c("seed", "id"),
-    _c("scale", "scale"),
+    _d("scale", 12, 6),
     _c("as_of", "date"),
-    _c("checks", "bool"),
+    _c("checks", "flag"),
+    _v("flag_type", 10),
     _c("applied_at", "ts"),
 )
-
-
-def create_runs_sql(dialect: str) -> str:
-    """The generator's bookkeeping table, outside the source schema."""
-    cols = [f"{c.name} {c.sql_type(dialect)} NOT NULL" for c in RUNS_COLUMNS]
-    cols.append("CONSTRAINT pk_runs PRIMARY KEY (wave)")
-    return f"CREATE TABLE {META_SCHEMA}.runs (\n    " + ",\n    ".join(cols) + "\n)"
-
-
-def source_ddl(dialect: str, checks: bool = True) -> list[str]:
-    """Every CREATE TABLE of the source (indexes are created after loading)."""
-    return [create_table_sql(t, dialect, checks) for t in TABLES]
-
-
-def index_ddl() -> list[str]:
-    return [create_index_sql(t) for t in TABLES]
-
-
-def sqlserver_bootstrap_sql(database: str) -> list[str]:
-    """T-SQL run on master, then in the database, before the tables are created."""
-    db = _quote(database, "sqlserver")
-    return [
-        f"IF DB_ID(N'{database}') IS NULL CREATE DATABASE {db}",
-    ]
-
-
-def sqlserver_schema_sql() -> list[str]:
-    return [
-        f"IF SCHEMA_ID(N'{schema}') IS NULL EXEC(N'CREATE SCHEMA {schema}')"
-        for schema in (SOURCE_SCHEMA, META_SCHEMA)
-    ]
-
-
-def sqlserver_drop_sql() -> list[str]:
-    """Drop the source tables and the bookkeeping (for --force)."""
-    statements = [f"DROP TABLE IF EXISTS {t.qualified}" for t in TABLES]
-    statements.append(f"DROP TABLE IF EXISTS {META_SCHEMA}.runs")
-    return statements
-
-
-def full_sqlserver_script(database: str, checks: bool = True) -> list[str]:
-    """Every T-SQL statement the SQL Server writer runs, in order (tested with sqlglot)."""
-    return [
-        *sqlserver_bootstrap_sql(database),
-        f"USE {_quote(database, 'sqlserver')}",
-        *sqlserver_schema_sql(),
-        *sqlserver_drop_sql(),
-        *source_ddl("sqlserver", checks),
-        *index_ddl(),
-        create_runs_sql("sqlserver"),
-    ]

@@ -2,15 +2,21 @@
 
 At scale 1 a wave inserts 300 customers, 120 products and 2,200 orders (with their items and
 discount rows), moves 2,500 orders one status forward (Pendente -> Pago -> Faturado ->
-Enviado -> Entregue, setting approved_at / shipped_at / delivered_at; items untouched),
-updates 600 products (price, rating, stock) and 900 customers (credit score, type,
-marketing flag, last purchase; never city or state), and soft-deletes 40 customers and 30
-products (deleted_at = updated_at = wave time, is_active false). Volumes follow the base's
-scale (``volumes.WaveVolumes``); updated, soft-deleted and new rows are disjoint sets.
+Enviado -> Entregue, setting approved_at / shipped_at / delivered_at and payment_status
+Pago; items untouched), updates 600 products (price, rating, stock) and 900 customers
+(credit score, type, value category, marketing flag, last purchase; never city or state),
+and soft-deletes 40 customers and 30 products (deleted_at = updated_at = wave time,
+is_active false). Volumes follow the base's scale (``volumes.WaveVolumes``); updated,
+soft-deleted and new rows are disjoint sets.
 
-Every wave timestamp lies in [t0, t0 + 60 s) with t0 = newest updated_at in the source + 1 s,
-so each changed row's updated_at grows and a warehouse run just after the wave sees it all.
-The changes depend only on (source state, seed, wave number).
+Like the original's incremental seed, a wave also keeps the OLTP's own running figures up to
+date: the campaigns its new discount rows used get their usage counters increased, and the
+open month's target rows of the sellers who sold in the wave get their realized figures
+increased by the wave's sales (with the same few percent of noise as the base's figures).
+
+Every wave timestamp is a whole second in [t0, t0 + 60 s) with t0 = newest updated_at in the
+source + 1 s, so each changed row's updated_at grows and a warehouse run just after the wave
+sees it all. The changes depend only on (source state, seed, wave number).
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ from generator.build import seller_pool
 from generator.clock import DAY_MS, SECOND_MS, ms_to_datetime
 from generator.columns import NULL, Columns, concat, from_table, take, to_table
 from generator.randomness import rng_for, uniform_int, weighted
-from generator.schema import BY_NAME, ORDER_STATUSES, TABLE_NAMES
+from generator.schema import BY_NAME, ORDER_STATUSES, TABLE_NAMES, VALUE_CATEGORIES
 from generator.targets.base import TableChanges, TargetSession
-from generator.text import const, pick
+from generator.text import const, pick, with_nulls
 from generator.volumes import WaveVolumes
 
 log = logging.getLogger(__name__)
@@ -59,7 +65,7 @@ class WavePlan:
 
 
 class _Clock:
-    """Wave instants: sorted draws in [t0, t0 + WAVE_SPAN_MS)."""
+    """Wave instants: sorted whole seconds in [t0, t0 + WAVE_SPAN_MS)."""
 
     def __init__(self, newest_ms: int, rng: np.random.Generator) -> None:
         self.t0 = newest_ms + WAVE_OFFSET_MS
@@ -70,7 +76,8 @@ class _Clock:
 
     def instants(self, n: int) -> np.ndarray:
         """Sorted instants; the very first one of the wave is exactly t0."""
-        values = np.sort(self.t0 + self.rng.integers(0, WAVE_SPAN_MS, n))
+        seconds = self.rng.integers(0, WAVE_SPAN_MS // SECOND_MS, n)
+        values = np.sort(self.t0 + seconds * SECOND_MS)
         if n and not self._opened:
             values[0] = self.t0
             self._opened = True
@@ -104,7 +111,8 @@ def _customer_changes(
     upd = take(cols, updated)
     n = updated.size
     when = clock.instants(n)
-    upd["credit_score"] = np.clip(upd["credit_score"] + rng.normal(0, 60, n).round(), 0, 1000)
+    score = np.clip(upd["credit_score"] + rng.normal(0, 60, n).round(), 0, 1000)
+    upd["credit_score"] = np.where(upd["credit_score"] == NULL, NULL, score.astype(np.int64))
     ctype = weighted(rng, (0.1, 0.55, 0.15, 0.2), n)
     upd["customer_type"] = pick(("Novo", "Recorrente", "VIP", "Inativo"), ctype)
     upd["is_vip"] = ctype == 2
@@ -114,11 +122,14 @@ def _customer_changes(
     )
     bought = rng.random(n) < 0.6
     upd["last_purchase_date"] = np.where(bought, when // DAY_MS, upd["last_purchase_date"])
+    # a buyer without a category gets the base one; 20% move one category up
     bump = rng.random(n) < 0.2
-    current = pc.index_in(upd["value_category"], value_set=pa.array(_VALUE)).to_numpy(
-        zero_copy_only=False
-    )
-    upd["value_category"] = pick(_VALUE, np.where(bump, np.minimum(current + 1, 3), current))
+    base = len(VALUE_CATEGORIES) - 1
+    current = pc.index_in(upd["value_category"], value_set=pa.array(VALUE_CATEGORIES))
+    current = np.asarray(current.fill_null(-1), dtype=np.int64)
+    current = np.where((current < 0) & bought, base, current)
+    moved = np.where(bump & (current >= 0), np.maximum(current - 1, 0), current)
+    upd["value_category"] = with_nulls(pick(VALUE_CATEGORIES, np.maximum(moved, 0)), moved < 0)
     upd["updated_at"] = when
 
     dele = take(cols, deleted)
@@ -131,9 +142,6 @@ def _customer_changes(
     created = clock.instants(ids.size)
     new = entities.build_customers(ids, created, created, rng)
     return upd, dele, new, deleted
-
-
-_VALUE = ("Bronze", "Prata", "Ouro", "Platina")
 
 
 def _product_changes(
@@ -158,10 +166,11 @@ def _product_changes(
         np.int64
     )
     new_votes = uniform_int(rng, 1, 40, n)
-    vote = uniform_int(rng, 100, 500, n)
-    total = upd["rating_avg"] * upd["rating_count"] + vote * new_votes
+    vote = uniform_int(rng, 10, 50, n)  # tenths of a point
+    rated = np.where(upd["rating_avg"] == NULL, 0, upd["rating_avg"])
+    total = rated * upd["rating_count"] + vote * new_votes
     upd["rating_count"] = upd["rating_count"] + new_votes
-    upd["rating_avg"] = np.clip(np.round(total / upd["rating_count"]), 0, 500).astype(np.int64)
+    upd["rating_avg"] = np.clip(np.round(total / upd["rating_count"]), 0, 50).astype(np.int64)
     upd["max_stock"] = upd["min_stock"] + uniform_int(rng, 20, 500, n)
     upd["updated_at"] = clock.instants(n)
 
@@ -192,13 +201,72 @@ def _status_changes(
     nxt = status[chosen] + 1
     upd["order_status"] = pick(ORDER_STATUSES, nxt)
     upd["approved_at"] = np.where(nxt == sales.PAGO, when, upd["approved_at"])
-    upd["payment_status"] = pc.if_else(
-        pa.array(nxt == sales.PAGO), const("Aprovado", chosen.size), upd["payment_status"]
-    )
+    upd["payment_status"] = const("Pago", chosen.size)
     upd["shipped_at"] = np.where(nxt == sales.ENVIADO, when, upd["shipped_at"])
     upd["delivered_at"] = np.where(nxt == sales.ENTREGUE, when, upd["delivered_at"])
     upd["updated_at"] = when
     return upd
+
+
+def _campaign_changes(campaigns: Columns, discounts: Columns, clock: _Clock) -> Columns:
+    """The campaigns the wave's approved discount rows used, with their counters increased."""
+    usage, revenue, given = sales.campaign_usage(discounts, campaigns["discount_id"])
+    (used,) = np.nonzero(usage)
+    upd = take(campaigns, used)
+    upd["current_usage_count"] = upd["current_usage_count"] + usage[used]
+    upd["total_revenue_generated"] = upd["total_revenue_generated"] + revenue[used]
+    upd["total_discount_given"] = upd["total_discount_given"] + given[used]
+    upd["updated_at"] = clock.instants(used.size)
+    return upd
+
+
+def _target_changes(
+    targets: Columns,
+    orders: Columns,
+    items: Columns,
+    first_order_id: int,
+    clock: _Clock,
+    rng: np.random.Generator,
+) -> Columns:
+    """The live target rows of the (seller, month) pairs the wave sold in, with the wave's
+    sales added to their realized figures (noisy, like the base's). Pairs without a target
+    row are left alone: the OLTP books targets, the wave does not create them."""
+    pos = items["order_id"] - first_order_id
+    seller = orders["seller_id"][pos]
+    sold = seller != NULL
+    day = orders["order_date"][pos][sold] // DAY_MS
+    month = day.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+    sale_key = seller[sold] * 100_000 + month.astype(np.int64)
+    keys, inverse = np.unique(sale_key, return_inverse=True)
+    net = np.bincount(inverse, weights=items["net_amount"][sold], minlength=keys.size)
+    qty = np.bincount(inverse, weights=items["quantity"][sold], minlength=keys.size)
+
+    target_key = targets["seller_id"] * 100_000 + targets["target_month"]
+    live = targets["deleted_at"] == NULL
+    (chosen,) = np.nonzero(live & np.isin(target_key, keys))
+    match = np.searchsorted(keys, target_key[chosen])
+    upd = take(targets, chosen)
+    upd["realized_amount"] = upd["realized_amount"] + sales.noisy(net[match], rng)
+    upd["realized_quantity"] = upd["realized_quantity"] + sales.noisy(qty[match], rng)
+    upd["updated_at"] = clock.instants(chosen.size)
+    return upd
+
+
+def _product_pool(
+    products: Columns, on_sale: np.ndarray, new: Columns, rng: np.random.Generator
+) -> sales.ProductPool:
+    """Live products, the wave's new ones included, as the new orders' catalogue."""
+    return sales.ProductPool(
+        ids=np.concatenate([products["product_id"][on_sale], new["product_id"]]),
+        list_cents=np.concatenate([products["list_price"][on_sale], new["list_price"]]),
+        cost_cents=np.concatenate([products["cost_price"][on_sale], new["cost_price"]]),
+        commission=entities.category_commission(
+            pa.concat_arrays(
+                [products["category_name"].filter(pa.array(on_sale)), new["category_name"]]
+            )
+        ),
+        weights=rng.lognormal(0.0, 1.0, int(on_sale.sum()) + new["product_id"].size),
+    )
 
 
 def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> WavePlan:
@@ -211,7 +279,15 @@ def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> Wav
 
     read = {
         name: from_table(name, session.read_table(name))
-        for name in ("customers", "products", "orders", "sellers", "teams", "discount_campaigns")
+        for name in (
+            "customers",
+            "products",
+            "orders",
+            "sellers",
+            "teams",
+            "discount_campaigns",
+            "seller_targets_monthly",
+        )
     }
     plan = WavePlan()
 
@@ -231,20 +307,15 @@ def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> Wav
     buyer_city = entities.city_index(
         pa.concat_arrays([customers["city"].filter(pa.array(alive)), c_new["city"]])
     )
-    products = read["products"]
-    on_sale = products["deleted_at"] == NULL
+    on_sale = read["products"]["deleted_at"] == NULL
     on_sale[p_gone] = False
-    pool = sales.ProductPool(
-        ids=np.concatenate([products["product_id"][on_sale], p_new["product_id"]]),
-        list_cents=np.concatenate([products["list_price"][on_sale], p_new["list_price"]]),
-        cost_cents=np.concatenate([products["cost_price"][on_sale], p_new["cost_price"]]),
-        weights=rng.lognormal(0.0, 1.0, int(on_sale.sum()) + p_new["product_id"].size),
-    )
+    pool = _product_pool(read["products"], on_sale, p_new, rng)
     n_orders = vol.new_orders
-    order_ids = max_ids["orders"] + 1 + np.arange(n_orders, dtype=np.int64)
+    first_order = max_ids["orders"] + 1
+    order_ids = first_order + np.arange(n_orders, dtype=np.int64)
     status = np.where(rng.random(n_orders) < 0.3, sales.PAGO, sales.PENDENTE)
     buyer = rng.integers(0, buyer_ids.size, n_orders)
-    orders, commission = sales.build_orders(
+    orders = sales.build_orders(
         order_ids,
         clock.instants(n_orders),
         status,
@@ -257,7 +328,6 @@ def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> Wav
     items, discounts = sales.build_items(
         orders,
         status,
-        commission,
         pool,
         sales.CampaignPool.from_columns(read["discount_campaigns"]),
         max_ids["order_items"] + 1,
@@ -265,6 +335,8 @@ def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> Wav
         clock.end,
         rng,
     )
+    d_upd = _campaign_changes(read["discount_campaigns"], discounts, clock)
+    t_upd = _target_changes(read["seller_targets_monthly"], orders, items, first_order, clock, rng)
 
     def add(name: str, upd: Columns | None, dele: Columns | None, new: Columns | None) -> None:
         parts = [p for p in (upd, dele, new) if p is not None]
@@ -282,9 +354,15 @@ def plan_wave(session: TargetSession, seed: int, wave: int, scale: float) -> Wav
     add("orders", o_upd, None, orders)
     add("order_items", None, None, items)
     add("order_item_discounts", None, None, discounts)
+    add("discount_campaigns", d_upd, None, None)
+    add("seller_targets_monthly", t_upd, None, None)
 
     stamps = np.concatenate(
-        [np.asarray(ch.rows.column("updated_at").cast(pa.int64())) for ch in plan.changes]
+        [
+            np.asarray(ch.rows.column("updated_at").cast(pa.timestamp("ms")).cast(pa.int64()))
+            for ch in plan.changes
+            if ch.rows.num_rows
+        ]
     )
     plan.started_ms, plan.ended_ms = int(stamps.min()), int(stamps.max())
     return plan

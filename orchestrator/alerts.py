@@ -3,8 +3,12 @@
     python orchestrator/alerts.py --once
     python orchestrator/alerts.py --interval 300
 
-The rules are the monitor's own (dashboards/common/sla.py), fed by the same loader as the
-monitor's pipeline matrix, so the runner and the page never disagree.
+The rules are the monitor's own (observability/sla.py), fed by the same pipeline status as
+the monitor's matrix (observability/pipeline_status.py), so the runner and the page never
+disagree. Each message links the runbook section of its rule (observability/runbook.py,
+base ETL_RUNBOOK_BASE_URL). The runner reads the warehouse through the orchestrator's own
+connection (orchestrator/warehouse.py, read-only on DuckDB) and imports nothing from
+dashboards/.
 
 Environment:
 - ETL_ALERT_WEBHOOK_URL: where to post (unset: alerts are only printed).
@@ -14,7 +18,12 @@ Environment:
   its cooldown unless its severity rises.
 - ETL_ALERT_STATE_PATH (default data/alert_state.json): open alerts and when each was last
   sent, so cooldowns survive restarts. When an alert clears, a recovery message is sent.
-- ETL_TARGET and the ETL_* connection variables, as everywhere.
+- ETL_RUNBOOK_BASE_URL: where the runbook is (default docs/runbook.md); each message links
+  `<base>#<rule>`.
+- ETL_TARGET and the ETL_* connection variables, as everywhere. The runner logs in as the
+  monitor's login when one is configured (ETL_PG_MONITOR_USER / ETL_PG_MONITOR_PASSWORD,
+  ETL_SQL_MONITOR_USER / ETL_SQL_MONITOR_PASSWORD: it reads what the monitor reads), else as
+  ETL_PG_USER / ETL_SQL_USER.
 
 A webhook that cannot be reached is logged and retried on the next cycle; it never stops
 the runner. While a load holds the DuckDB warehouse the cycle is skipped (nothing sent,
@@ -32,6 +41,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,10 +50,12 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: put the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards.common import sla
-from dashboards.common.connections import WarehouseBusy, WarehouseUnavailable
-from dashboards.common.settings import Settings
-from orchestrator.config import REPO_ROOT
+from observability import runbook, sla
+from observability.pipeline_status import pipeline_matrix
+from observability.reader import Session, WarehouseBusy, WarehouseUnavailable
+from orchestrator.config import REPO_ROOT, TARGETS, duckdb_source_path, duckdb_warehouse_path
+from orchestrator.lock import FileLock, LockInfo, pid_alive
+from orchestrator.warehouse import describe, open_connection
 
 log = logging.getLogger("orchestrator.alerts")
 
@@ -51,6 +63,7 @@ FORMATS = ("discord", "slack", "teams")
 DEFAULT_COOLDOWN_MINUTES = 30.0
 DEFAULT_STATE_PATH = "data/alert_state.json"
 POST_TIMEOUT_SECONDS = 10.0
+BUSY_RETRY_SECONDS = 1.5
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -95,7 +108,10 @@ class AlertConfig:
 
 def alert_text(alert: sla.Alert, target: str) -> str:
     icon = "🔴" if alert.severity == sla.ALERTA else "🟡"
-    return f"{icon} [{alert.severity}] {alert.rule} | {alert.message} (DW {target})"
+    return (
+        f"{icon} [{alert.severity}] {alert.rule} | {alert.message} (DW {target})"
+        f" | runbook: {runbook.url(alert.rule)}"
+    )
 
 
 def recovery_text(key: str, previous: dict[str, Any], target: str) -> str:
@@ -175,11 +191,53 @@ class CycleResult:
     skipped_reason: str = ""
 
 
-def evaluate(settings: Settings, now: datetime) -> list[sla.Alert]:
-    """The SLA alerts now: the monitor's pipeline matrix through the shared rules."""
-    from dashboards.monitor.queries import pipeline_matrix
+@dataclass(frozen=True)
+class Warehouse:
+    """The warehouse the runner watches: a dbt target and, on DuckDB, its two files."""
 
-    matrix = pipeline_matrix(settings, now)
+    target: str
+    duckdb_path: Path
+    oltp_duckdb_path: Path
+
+    @classmethod
+    def from_env(cls) -> Warehouse:
+        target = os.environ.get("ETL_TARGET", "duckdb")
+        if target not in TARGETS:
+            raise ValueError(f"ETL_TARGET={target!r}: expected one of {', '.join(TARGETS)}")
+        return cls(target, duckdb_warehouse_path(), duckdb_source_path())
+
+    def busy(self) -> str | None:
+        """Who holds the DuckDB warehouse for a run (None: nobody alive does)."""
+        lock = self.duckdb_path.with_name(self.duckdb_path.name + ".lock")
+        if self.target != "duckdb" or not lock.exists():
+            return None
+        holder = FileLock(lock, LockInfo("", 0, "", "")).read_holder()
+        return holder.describe() if holder is not None and pid_alive(holder.pid) else None
+
+    def open(self) -> Any:
+        """A connection for reading (read-only on DuckDB); WarehouseBusy while a load holds
+        the file, WarehouseUnavailable when it cannot be reached."""
+        holder = self.busy()
+        if holder:
+            raise WarehouseBusy(holder)
+        if self.target == "duckdb" and not self.duckdb_path.exists():
+            raise WarehouseUnavailable(f"arquivo do DW nao existe: {self.duckdb_path}")
+        try:
+            return open_connection(self.target, read_only=True, retry_seconds=BUSY_RETRY_SECONDS)
+        except Exception as exc:  # drivers raise their own types; the message says which
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            if self.target == "duckdb" and "lock" in text.lower():
+                raise WarehouseBusy(text) from None
+            raise WarehouseUnavailable(f"{describe(self.target)}: {text}") from None
+
+
+def evaluate(warehouse: Warehouse, now: datetime) -> list[sla.Alert]:
+    """The SLA alerts now: the pipeline status the monitor shows, through the shared rules."""
+    conn = warehouse.open()
+    try:
+        matrix = pipeline_matrix(Session(conn, warehouse), now)
+    finally:
+        conn.close()
     return sla.evaluate(sla.from_records(matrix.to_dict("records")), now)
 
 
@@ -196,7 +254,7 @@ def _deliver(config: AlertConfig, text: str, severity: str) -> bool:
 
 
 def run_cycle(
-    settings: Settings,
+    warehouse: Warehouse,
     config: AlertConfig,
     now: datetime | None = None,
     alerts: list[sla.Alert] | None = None,
@@ -206,7 +264,7 @@ def run_cycle(
     result = CycleResult()
     if alerts is None:
         try:
-            alerts = evaluate(settings, now)
+            alerts = evaluate(warehouse, now)
         except WarehouseBusy as exc:
             result.evaluated, result.skipped_reason = False, f"carga em andamento: {exc}"
             log.info("skipping cycle: %s", result.skipped_reason)
@@ -231,7 +289,7 @@ def run_cycle(
         entry["message"] = alert.message
         if not due:
             result.suppressed.append(key)
-        elif _deliver(config, alert_text(alert, settings.target), alert.severity):
+        elif _deliver(config, alert_text(alert, warehouse.target), alert.severity):
             entry["last_sent"] = now.isoformat(timespec="seconds")
             result.sent.append(key)
         else:
@@ -242,7 +300,7 @@ def run_cycle(
         if previous.get("last_sent") is None:
             del state[key]  # never announced: nothing to recover from
             continue
-        if _deliver(config, recovery_text(key, previous, settings.target), "OK"):
+        if _deliver(config, recovery_text(key, previous, warehouse.target), "OK"):
             del state[key]
             result.recovered.append(key)
         else:
@@ -263,6 +321,22 @@ def _parse(raw: Any) -> datetime | None:
 
 
 # --- command line -----------------------------------------------------------------------
+
+
+# (what this process's connections read, the monitor's login): scripts/roles.py, docker/
+MONITOR_LOGIN = (
+    ("ETL_PG_USER", "ETL_PG_MONITOR_USER", "ETL_PG_PASSWORD", "ETL_PG_MONITOR_PASSWORD"),
+    ("ETL_SQL_USER", "ETL_SQL_MONITOR_USER", "ETL_SQL_PASSWORD", "ETL_SQL_MONITOR_PASSWORD"),
+)
+
+
+def use_monitor_login(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Read as the monitor's login when one is configured: this process's connections
+    (orchestrator/warehouse.py) log in as ETL_PG_USER / ETL_SQL_USER, so point those at it."""
+    for user, monitor_user, password, monitor_password in MONITOR_LOGIN:
+        if environ.get(monitor_user):
+            environ[user] = environ[monitor_user]
+            environ[password] = environ.get(monitor_password, "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,8 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.target:
         os.environ["ETL_TARGET"] = args.target
+    use_monitor_login()
     try:
-        settings = Settings.from_env()
+        warehouse = Warehouse.from_env()
         config = AlertConfig.from_env()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -299,15 +374,15 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --interval must be >= 5 seconds", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return _loop(settings, config, args.once, args.interval)
+        return _loop(warehouse, config, args.once, args.interval)
     except KeyboardInterrupt:
         return EXIT_OK
 
 
-def _loop(settings: Settings, config: AlertConfig, once: bool, interval: float | None) -> int:
+def _loop(warehouse: Warehouse, config: AlertConfig, once: bool, interval: float | None) -> int:
     while True:
         try:
-            result = run_cycle(settings, config)
+            result = run_cycle(warehouse, config)
         except Exception:  # one bad cycle must not end a long-running runner
             log.exception("alert cycle failed")
             result = CycleResult(evaluated=False, skipped_reason="erro inesperado")

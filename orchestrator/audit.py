@@ -3,7 +3,10 @@ in audit.etl_load_window and ctl.etl_control).
 
 The DDL exists in three dialects (duckdb, postgres, sqlserver) and is created
 idempotently. Table and column names are constants of this module (the allow-list);
-every value travels as a bind parameter.
+every value travels as a bind parameter. audit.connection_login_events is defined once,
+in the dbt macro connection_login_events_columns (dbt's on-run-start creates it too, so
+the reporting view over it builds before any orchestrator run): this module renders
+that macro file with its own type map.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import jinja2
+
+from orchestrator.config import REPO_ROOT
 from orchestrator.warehouse import Db
 
 log = logging.getLogger(__name__)
@@ -73,20 +80,21 @@ _TABLES: dict[str, str] = {
         is_dry_run {bool} not null,
         dbt_invocation_id {str}(64),
         primary key (run_id, entity_name)""",
-    "connection_login_events": """
-        event_time {ts} not null,
-        login_name {str}(200),
-        host_name {str}(200),
-        program_name {str}(200),
-        database_name {str}(200),
-        status {str}(20) not null check (status in ('success', 'failed')),
-        client_address {str}(100),
-        error_message {text},
-        run_id {str}(64),
-        source {str}(40) not null,
-        session_id integer,
-        event_kind {str}(40)""",
 }
+
+
+# The dbt macro holding the column list of audit.connection_login_events.
+CONNECTION_EVENTS_MACRO = REPO_ROOT / "macros" / "control" / "connection_login_events_columns.sql"
+
+
+@cache
+def connection_login_events_columns(dialect: str) -> str:
+    """The column list of audit.connection_login_events in `dialect`, rendered from the
+    dbt macro that defines it (plain Jinja, no dbt context needed)."""
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+        CONNECTION_EVENTS_MACRO.read_text(encoding="utf-8")
+    )
+    return str(template.module.connection_login_events_columns(_TYPES[dialect]))
 
 
 def ddl_statements(dialect: str) -> list[str]:
@@ -98,8 +106,9 @@ def ddl_statements(dialect: str) -> list[str]:
         statements.append("if schema_id('audit') is null exec('create schema audit')")
     else:
         statements.append("create schema if not exists audit")
-    for table, columns in _TABLES.items():
-        body = columns.format(**types)
+    bodies = {table: columns.format(**types) for table, columns in _TABLES.items()}
+    bodies["connection_login_events"] = connection_login_events_columns(dialect)
+    for table, body in bodies.items():
         if dialect == "sqlserver":
             statements.append(
                 f"if object_id('audit.{table}', 'U') is null create table audit.{table} ({body}\n)"

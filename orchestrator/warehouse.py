@@ -76,22 +76,30 @@ def _connect_duckdb(read_only: bool, retry_seconds: float) -> Any:
             time.sleep(0.5)
 
 
-def _connect_sqlserver() -> Any:
-    import pyodbc
-
+def sqlserver_connection_string(
+    user: str | None = None, password: str | None = None, program: str = "ecommerce_dw orchestrator"
+) -> str:
+    """The ODBC connection string of the SQL Server warehouse (ETL_SQL_*), for `user`
+    (default: the ETL login ETL_SQL_USER) and the program name the server records."""
     trust = os.environ.get("ETL_SQL_TRUST_CERT", "false").lower() in ("1", "true", "yes")
     parts = {
         "DRIVER": "{" + os.environ.get("ETL_SQL_DRIVER", "ODBC Driver 18 for SQL Server") + "}",
         "SERVER": f"{os.environ.get('ETL_SQL_SERVER', 'localhost')},"
         f"{os.environ.get('ETL_SQL_PORT', '1433')}",
         "DATABASE": database_name("sqlserver"),
-        "UID": login_name("sqlserver"),
-        "PWD": os.environ.get("ETL_SQL_PASSWORD", ""),
+        "UID": user if user is not None else login_name("sqlserver"),
+        "PWD": password if password is not None else os.environ.get("ETL_SQL_PASSWORD", ""),
         "Encrypt": "yes",
         "TrustServerCertificate": "yes" if trust else "no",
-        "APP": "ecommerce_dw orchestrator",
+        "APP": program,
     }
-    return pyodbc.connect(";".join(f"{key}={value}" for key, value in parts.items()), timeout=5)
+    return ";".join(f"{key}={value}" for key, value in parts.items())
+
+
+def _connect_sqlserver() -> Any:
+    import pyodbc
+
+    return pyodbc.connect(sqlserver_connection_string(), timeout=5)
 
 
 def open_connection(
@@ -163,7 +171,8 @@ class Db:
         self.conn.close()
 
     def table_exists(self, schema: str, table: str, catalog: str | None = None) -> bool:
-        """Whether schema.table exists (in `catalog`, for DuckDB's attached source)."""
+        """Whether schema.table exists (in `catalog`: DuckDB's attached source, or the source
+        database on SQL Server)."""
         if self.target == "duckdb":
             sql = (
                 "select count(*) from information_schema.tables"
@@ -184,10 +193,12 @@ class Db:
                     [schema, table],
                 )[0][0]
             )
+        # SQL Server: the source lives in its own database (catalog ECOMMERCE_OLTP)
+        name = f"{catalog}.{schema}.{table}" if catalog else f"{schema}.{table}"
         return bool(
             self.query(
                 "select case when object_id(?, 'U') is null then 0 else 1 end",
-                [f"{schema}.{table}"],
+                [name],
             )[0][0]
         )
 

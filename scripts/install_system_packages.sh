@@ -3,9 +3,11 @@
 #   unixodbc  - pyodbc (the SQL Server driver manager) cannot be imported without it.
 #   chromium  - the real headless browser of the monitor's end-to-end test (Playwright
 #               drives it; a test tool's own browser download does not work here).
+#   docker-compose, shellcheck - the test suite validates docker/compose.yaml with
+#               `docker-compose config` (no Docker engine needed) and lints the shell scripts.
 # Skipped with a note where apt is not available (macOS, other distributions).
 set -euo pipefail
-packages=(unixodbc chromium)
+packages=(unixodbc chromium docker-compose shellcheck)
 missing=()
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "note: not a Debian-like system; install these yourself if missing: ${packages[*]}" >&2

@@ -10,6 +10,9 @@
   when the server dropped it. Its opening is recorded in audit.connection_login_events
   (the monitor's own connections, SPEC section 4). On DuckDB the dashboards are read-only
   and record nothing.
+
+The read session over a connection (`Session`: `?` markers, catalog, the attached source)
+is observability/reader.py's, which the alert runner shares.
 """
 
 from __future__ import annotations
@@ -17,52 +20,28 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboards.common.settings import PROGRAM_NAME, Settings
+from observability.reader import (
+    Session,
+    WarehouseBusy,
+    WarehouseUnavailable,
+    oltp_database,
+    utcnow,
+)
 from orchestrator.lock import FileLock, LockInfo, pid_alive
 
 log = logging.getLogger(__name__)
 
 BUSY_RETRY_SECONDS = 1.5
-OLTP_CATALOG = "ecommerce_oltp"
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class WarehouseBusy(Exception):
-    """A load holds the DuckDB warehouse file: try again after the run."""
-
-
-class WarehouseUnavailable(Exception):
-    """The warehouse cannot be reached (no file, server down, bad credentials)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def identifier(name: str) -> str:
-    """A SQL identifier from the control table, checked before it reaches SQL text."""
-    if not _IDENTIFIER.match(name or ""):
-        raise ValueError(f"not a plain SQL identifier: {name!r}")
-    return name
-
-
-def split_table(qualified: str) -> tuple[str, str]:
-    """'core.customers' -> ('core', 'customers'), both checked identifiers."""
-    schema, _, table = qualified.rpartition(".")
-    return identifier(schema or "main"), identifier(table)
-
 
 # --- the run in progress ----------------------------------------------------------------
 
@@ -97,96 +76,6 @@ def live_progress(settings: Settings) -> dict[str, Any] | None:
     return progress
 
 
-# --- sessions ---------------------------------------------------------------------------
-
-
-class Session:
-    """Queries over one open DB-API connection; `?` markers, values as bind parameters."""
-
-    def __init__(self, conn: Any, settings: Settings) -> None:
-        self.conn = conn
-        self.settings = settings
-        self._source_attached = False
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.settings.target == "postgres" else sql
-
-    def df(self, sql: str, params: Sequence[Any] = (), limit: int | None = None) -> pd.DataFrame:
-        """The rows of a query as a DataFrame (the first `limit` rows when given: the
-        portable way to take a top-N, no LIMIT/TOP in the SQL)."""
-        cur = self.conn.cursor()
-        try:
-            cur.execute(self._sql(sql), tuple(params))
-            rows = cur.fetchall() if limit is None else cur.fetchmany(limit)
-            columns = [column[0] for column in cur.description]
-        finally:
-            cur.close()
-        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cur = self.conn.cursor()
-        try:
-            cur.execute(self._sql(sql), tuple(params))
-            return [tuple(row) for row in cur.fetchall()]
-        finally:
-            cur.close()
-
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        rows = self.rows(sql, params)
-        return rows[0][0] if rows else None
-
-    # --- catalog ----------------------------------------------------------------------
-
-    def tables(self) -> set[str]:
-        """schema.table of every table and view of the warehouse."""
-        sql = "select table_schema, table_name from information_schema.tables"
-        if self.settings.target == "duckdb":
-            sql += " where table_catalog = current_database()"
-        return {f"{schema}.{table}".lower() for schema, table in self.rows(sql)}
-
-    def attach_source(self) -> bool:
-        """DuckDB: attach the OLTP source file read-only as catalog ecommerce_oltp (what
-        the dbt profile does). False when the file is missing or busy."""
-        if self.settings.target != "duckdb":
-            return True
-        if self._source_attached:
-            return True
-        path = self.settings.oltp_duckdb_path
-        if not path.exists():
-            return False
-        try:
-            self.conn.execute(f"attach '{_quote(str(path))}' as {OLTP_CATALOG} (read_only)")
-        except Exception as exc:  # busy source (a generator writing), unreadable file
-            log.info("cannot attach source %s: %s", path, exc)
-            return False
-        self._source_attached = True
-        return True
-
-    def source_tables(self) -> set[str]:
-        """schema.table of the OLTP source (empty when it cannot be read)."""
-        if not self.attach_source():
-            return set()
-        sql = "select table_schema, table_name from information_schema.tables"
-        if self.settings.target == "duckdb":
-            sql += f" where table_catalog = '{OLTP_CATALOG}'"
-        else:
-            sql += " where table_schema = 'core'"
-        return {f"{schema}.{table}".lower() for schema, table in self.rows(sql)}
-
-    def source_relation(self, qualified: str) -> str:
-        """The SQL name of a source table ('core.customers') from the warehouse session."""
-        schema, table = split_table(qualified)
-        if self.settings.target == "duckdb":
-            return f"{OLTP_CATALOG}.{schema}.{table}"
-        if self.settings.target == "sqlserver":
-            return f"ECOMMERCE_OLTP.{schema}.{table}"
-        return f"{schema}.{table}"
-
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
-
-
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text
@@ -214,12 +103,13 @@ def _open_duckdb(settings: Settings) -> Any:
 def _open_postgres(settings: Settings) -> Any:
     import psycopg2
 
+    user, password = settings.credentials_for()  # the app's own login, when configured
     try:
         conn = psycopg2.connect(
             host=settings.pg_host,
             port=settings.pg_port,
-            user=settings.pg_user,
-            password=settings.pg_password,
+            user=user,
+            password=password,
             dbname=settings.pg_database,
             connect_timeout=5,
             application_name=PROGRAM_NAME,
@@ -262,7 +152,7 @@ def _record_failed_connection(settings: Settings, message: str) -> None:
 
     event = ConnectionEvent(
         event_time=utcnow(),
-        login_name=settings.pg_user,
+        login_name=settings.credentials_for()[0],
         host_name=socket.gethostname(),
         program_name=PROGRAM_NAME,
         database_name=settings.pg_database,
@@ -314,9 +204,30 @@ def session(settings: Settings) -> Iterator[Session]:
             _pg_connection.clear()
             raise WarehouseUnavailable(str(exc).strip().splitlines()[0]) from None
         return
-    raise WarehouseUnavailable(
-        "SQL Server nao e acessivel nesta maquina: use o stack docker/ (SPEC secao 8)"
-    )
+    # SQL Server: a short-lived connection per session, as the app's login (read intent)
+    conn = _open_sqlserver(settings)
+    try:
+        yield Session(conn, settings)
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def _open_sqlserver(settings: Settings) -> Any:
+    import pyodbc
+
+    from orchestrator.warehouse import sqlserver_connection_string
+
+    user, password = settings.credentials_for()
+    try:
+        return pyodbc.connect(
+            sqlserver_connection_string(user, password, PROGRAM_NAME)
+            + ";ApplicationIntent=ReadOnly",
+            timeout=5,
+        )
+    except pyodbc.Error as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise WarehouseUnavailable(f"SQL Server {settings.label}: {message}") from None
 
 
 @dataclass(frozen=True)
@@ -327,7 +238,8 @@ class SourceCheck:
 
 def check_source(settings: Settings) -> SourceCheck:
     """Whether the OLTP source answers: DuckDB opens its file read-only (the running load
-    reads it read-only too); PostgreSQL looks for schema core in the warehouse database."""
+    reads it read-only too); PostgreSQL looks for schema core in the warehouse database,
+    SQL Server in the source database (ETL_OLTP_DATABASE)."""
     if settings.target == "duckdb":
         import duckdb
 
@@ -344,9 +256,8 @@ def check_source(settings: Settings) -> SourceCheck:
         return SourceCheck(count > 0, f"{path} ({count} tabelas em core)")
     try:
         with session(settings) as sess:
-            count = sess.scalar(
-                "select count(*) from information_schema.tables where table_schema = 'core'"
-            )
+            count = len(sess.source_tables())
     except (WarehouseBusy, WarehouseUnavailable) as exc:
         return SourceCheck(False, str(exc))
-    return SourceCheck(bool(count), f"schema core ({count} tabelas)")
+    where = f"{oltp_database()}.core" if settings.target == "sqlserver" else "schema core"
+    return SourceCheck(bool(count), f"{where} ({count} tabelas)")

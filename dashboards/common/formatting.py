@@ -112,3 +112,65 @@ def finite(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def currency(value: Any) -> str:
+    """1234.5 -> 'R$ 1.234,50'."""
+    if _missing(value):
+        return "-"
+    number = float(value)
+    sign = "-" if number < 0 else ""
+    return f"{sign}R$ {decimal(abs(number), 2)}"
+
+
+def ratio(value: Any, places: int = 1) -> str:
+    """A ratio as a percentage: 0.125 -> '12,5%'."""
+    if _missing(value):
+        return "-"
+    return percent(float(value) * 100, places)
+
+
+def times(value: Any, places: int = 2) -> str:
+    """A return as a multiple: 1.5 -> '1,50x'."""
+    if _missing(value):
+        return "-"
+    return decimal(value, places) + "x"
+
+
+def date_br(value: Any) -> str:
+    """A date as dd/mm/yyyy."""
+    if _missing(value):
+        return "-"
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
+
+
+def relative_change(current: Any, previous: Any) -> float | None:
+    """(current - previous) / |previous|; None when either is missing or previous is 0."""
+    now, before = finite(current), finite(previous)
+    if now is None or before is None or abs(before) < 1e-9:
+        return None
+    return (now - before) / abs(before)
+
+
+def delta(current: Any, previous: Any) -> str | None:
+    """The change against the previous period, as a signed percentage ('+5,2%')."""
+    change = relative_change(current, previous)
+    if change is None:
+        return None
+    return ("+" if change >= 0 else "") + percent(change * 100)
+
+
+def currency_short(value: Any) -> str:
+    """Currency that fits a KPI card: 'R$ 97.538,26', 'R$ 198,0 mil', 'R$ 12,35 mi'."""
+    if _missing(value):
+        return "-"
+    number = float(value)
+    size = abs(number)
+    sign = "-" if number < 0 else ""
+    if size < 100_000:
+        return currency(number)
+    if size < 1_000_000:
+        return f"{sign}R$ {decimal(size / 1_000, 1)} mil"
+    if size < 1_000_000_000:
+        return f"{sign}R$ {decimal(size / 1_000_000, 2)} mi"
+    return f"{sign}R$ {decimal(size / 1_000_000_000, 2)} bi"

@@ -11,6 +11,10 @@ from orchestrator.config import REPO_ROOT, TARGETS, duckdb_source_path, duckdb_w
 
 DOCS_URL = "http://127.0.0.1:8080"
 PROGRAM_NAME = "ecommerce_dw monitor"
+# Whose login an app uses (`make roles` and the docker init create them): "monitor" (the
+# monitor, the alert runner) reads as etl_monitor, "bi" (the business dashboards) as
+# bi_reader; the values name their ETL_PG_<X>_USER / ETL_SQL_<X>_USER variables.
+APP_LOGINS = {"monitor": "MONITOR", "bi": "BI"}
 
 
 @dataclass(frozen=True)
@@ -27,12 +31,15 @@ class Settings:
     pg_password: str = field(default="", repr=False, compare=False)
     artifacts_dir: Path = REPO_ROOT / "target"
     data_dir: Path = REPO_ROOT / "data"
+    app: str = "monitor"  # a key of APP_LOGINS: whose login credentials_for() picks
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, app: str = "monitor") -> Settings:
         target = os.environ.get("ETL_TARGET", "duckdb")
         if target not in TARGETS:
             raise ValueError(f"ETL_TARGET={target!r}: expected one of {', '.join(TARGETS)}")
+        if app not in APP_LOGINS:
+            raise ValueError(f"app {app!r}: expected one of {', '.join(APP_LOGINS)}")
         artifacts = Path(os.environ.get("ETL_DBT_TARGET_DIR", str(REPO_ROOT / "target")))
         return cls(
             target=target,
@@ -44,7 +51,28 @@ class Settings:
             pg_database=os.environ.get("ETL_PG_DATABASE", "dw_ecommerce"),
             pg_password=os.environ.get("ETL_PG_PASSWORD", ""),
             artifacts_dir=artifacts if artifacts.is_absolute() else REPO_ROOT / artifacts,
+            app=app,
         )
+
+    def credentials_for(self, app: str | None = None) -> tuple[str, str]:
+        """(user, password) an app logs in with (default: this settings' app). PostgreSQL:
+        ETL_PG_MONITOR_USER / ETL_PG_MONITOR_PASSWORD for "monitor", ETL_PG_BI_USER /
+        ETL_PG_BI_PASSWORD for "bi"; SQL Server the same with ETL_SQL_. When the app's user
+        is unset, the warehouse's login: ETL_PG_USER / ETL_PG_PASSWORD (ETL_SQL_USER /
+        ETL_SQL_PASSWORD), as before per-app logins existed."""
+        name = APP_LOGINS[app or self.app]
+        if self.target == "sqlserver":
+            prefix = "ETL_SQL"
+            fallback = (
+                os.environ.get("ETL_SQL_USER", "etl_user"),
+                os.environ.get("ETL_SQL_PASSWORD", ""),
+            )
+        else:
+            prefix, fallback = "ETL_PG", (self.pg_user, self.pg_password)
+        user = os.environ.get(f"{prefix}_{name}_USER", "")
+        if not user:
+            return fallback
+        return user, os.environ.get(f"{prefix}_{name}_PASSWORD", "")
 
     @property
     def label(self) -> str:

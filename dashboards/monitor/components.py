@@ -1,5 +1,5 @@
 """Pieces every page of the monitor shares: the sidebar (refresh, auto-refresh, "Executar
-agora"), the run-in-progress banner and the Pre-flight block."""
+agora"), the run-in-progress banner, the Pre-flight block and the runbook notes."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboards.common import cache
 from dashboards.common import formatting as fmt
 from dashboards.common.settings import Settings, allow_run
-from dashboards.monitor import queries
+from dashboards.monitor.queries import pipelines, runs
+from dashboards.monitor.queries import preflight as preflight_checks
+from observability import runbook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REFRESH_MIN_SECONDS = 5
@@ -74,7 +77,7 @@ def sidebar(current: Settings) -> None:
     with st.sidebar:
         st.caption(f"Alvo: **{current.target}**  \n{current.label}")
         if st.button("Atualizar agora", key="refresh_now", width="stretch"):
-            queries.clear_caches()
+            cache.clear_caches()
             st.rerun()
         auto = st.toggle("Atualizacao automatica", key="auto_refresh", value=False)
         interval = st.slider(
@@ -99,7 +102,7 @@ def _auto_refresh(interval: int) -> None:
     def tick() -> None:
         elapsed = time.monotonic() - st.session_state.get("_last_full_run", 0.0)
         if elapsed >= interval - 0.5:
-            queries.clear_caches()
+            cache.clear_caches()
             st.rerun()
         st.caption(f"Proxima atualizacao em ate {interval} s")
 
@@ -109,14 +112,14 @@ def _auto_refresh(interval: int) -> None:
 def _run_now(current: Settings) -> None:
     st.divider()
     st.subheader("Executar agora")
-    control = queries.load_control(current)
+    control = runs.load_control(current)
     options = ["all", *control["entity_name"].tolist()]
     with st.form("run_now"):
         entity = st.selectbox("Entidade", options, key="run_entity")
         dry_run = st.toggle("Dry-run (so calcula as janelas)", value=True, key="run_dry")
         submitted = st.form_submit_button("Executar agora")
     if submitted:
-        if queries.run_in_progress(current) is not None:
+        if pipelines.run_in_progress(current) is not None:
             st.warning("Ja ha uma carga em andamento.")
         else:
             pid = start_run(current, str(entity), bool(dry_run))
@@ -125,7 +128,7 @@ def _run_now(current: Settings) -> None:
 
 def run_banner(current: Settings) -> dict[str, Any] | None:
     """The live run, if any: who, since when, current entity, and per-entity progress."""
-    progress = queries.run_in_progress(current)
+    progress = pipelines.run_in_progress(current)
     if progress is None:
         return None
     current_entity = progress.get("current_entity") or "-"
@@ -141,7 +144,7 @@ def run_banner(current: Settings) -> dict[str, Any] | None:
         ),
         icon=":material/hourglass_top:",
     )
-    frame = queries.progress_frame(progress)
+    frame = pipelines.progress_frame(progress)
     if not frame.empty:
         active = frame[frame["estado"].isin(["running", "pending"])]
         with st.expander("Progresso ao vivo", expanded=True):
@@ -150,7 +153,7 @@ def run_banner(current: Settings) -> dict[str, Any] | None:
 
 
 def preflight(current: Settings) -> None:
-    frame = queries.load_preflight(current)
+    frame = preflight_checks.load_preflight(current)
     problems = frame[~frame["situacao"].isin(["OK"])]
     title = "Pre-flight: " + (
         "tudo OK" if problems.empty else f"{len(problems)} ponto(s) de atencao"
@@ -162,13 +165,13 @@ def preflight(current: Settings) -> None:
 def stale_note(*frames: pd.DataFrame) -> None:
     """Say when what is shown was read (during a run) or why nothing could be read."""
     for frame in frames:
-        since = queries.stale_since(frame)
+        since = cache.stale_since(frame)
         if since is not None:
             st.caption(f"Dados lidos em {fmt.timestamp(since)} UTC (carga em andamento).")
             return
-        reason = queries.unavailable(frame)
+        reason = cache.unavailable(frame)
         if reason:
-            if frame.attrs.get("busy"):
+            if cache.busy(frame):
                 st.warning(
                     f"Carga em andamento: os dados aparecem quando ela terminar. ({reason})",
                     icon=":material/hourglass_top:",
@@ -176,3 +179,23 @@ def stale_note(*frames: pd.DataFrame) -> None:
             else:
                 st.error(f"Nao foi possivel ler o DW: {reason}")
             return
+
+
+def runbook_column(label: str = "runbook") -> Any:
+    """A link column to a runbook section, showing the section's code."""
+    return st.column_config.LinkColumn(label, display_text=r"#(.+)$")
+
+
+def runbook_notes(codes: Any, title: str = "Como resolver (runbook)") -> None:
+    """The runbook sections (docs/runbook.md) of the codes found, each with its link."""
+    found = [str(code) for code in dict.fromkeys(codes) if isinstance(code, str) and code]
+    if not found:
+        return
+    with st.expander(f"{title}: {', '.join(found)}"):
+        for code in found:
+            text = runbook.section(code)
+            st.markdown(f"**{code}** ([{runbook.url(code)}]({runbook.url(code)}))")
+            if text:
+                st.markdown(text)
+            else:
+                st.caption(f"docs/runbook.md ainda nao tem a secao {runbook.anchor(code)}.")

@@ -24,8 +24,8 @@ def from_csv_bytes(table: Table, buffer: io.BytesIO) -> pa.Table:
     schema = table.arrow_schema
     convert = pcsv.ConvertOptions(
         column_types={f.name: f.type for f in schema},
-        true_values=["t", "true"],
-        false_values=["f", "false"],
+        true_values=["t", "true", "1"],  # boolean or smallint flags
+        false_values=["f", "false", "0"],
         strings_can_be_null=True,
         quoted_strings_can_be_null=False,
     )
@@ -37,10 +37,28 @@ def from_csv_bytes(table: Table, buffer: io.BytesIO) -> pa.Table:
     return conform(table, parsed)
 
 
+def encode_flags(table: Table, data: pa.Table, flag_type: str) -> pa.Table:
+    """``data`` with its flag columns as SMALLINT 0/1 when the source stores them so."""
+    if flag_type != "smallint":
+        return data
+    for name in table.flag_columns:
+        index = data.schema.get_field_index(name)
+        field = data.schema.field(index)
+        data = data.set_column(
+            index, pa.field(name, pa.int16(), field.nullable), data.column(name).cast(pa.int16())
+        )
+    return data
+
+
 def conform(table: Table, data: pa.Table) -> pa.Table:
-    """Cast a fetched table to the contract's column order and Arrow types."""
+    """Cast a fetched table to the contract's column order and Arrow types (SMALLINT flags
+    become booleans)."""
     schema = table.arrow_schema
-    arrays = [data.column(f.name).cast(f.type) for f in schema]
+    arrays = [
+        # timestamps a foreign writer stored with a fraction are floored to the second
+        data.column(f.name).cast(f.type, safe=not pa.types.is_timestamp(f.type))
+        for f in schema
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

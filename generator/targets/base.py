@@ -1,5 +1,9 @@
 """What every target does: write a base data set, keep the bookkeeping, read tables back and
-apply a wave's changes, each write in one transaction."""
+apply a wave's changes, each write in one transaction.
+
+Rows travel as Arrow tables in the contract's logical schema (flags as booleans); a target
+whose flags are SMALLINT 0/1 encodes them on the way in (``encode_flags``) and reads them
+back as booleans."""
 
 from __future__ import annotations
 
@@ -14,28 +18,24 @@ from decimal import Decimal
 import pyarrow as pa
 
 from generator.config import META_SCHEMA
-from generator.schema import (
-    BY_NAME,
-    RUNS_COLUMNS,
-    TABLES,
-    Table,
-    create_runs_sql,
-    index_ddl,
-    source_ddl,
-)
+from generator.ddl import create_runs_sql, index_ddl, source_ddl
+from generator.schema import BY_NAME, RUNS_COLUMNS, TABLES, Table
+from generator.targets.arrow_io import encode_flags
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One row of generator_meta.runs: the base (wave 0) or an applied wave."""
+    """One row of generator_meta.runs: the base (wave 0) or an applied wave. ``flag_type`` is
+    how the source stores its flags: boolean, smallint (0/1) or bit (SQL Server)."""
 
     wave: int
     seed: int
     scale: float
     as_of: date
     checks: bool
+    flag_type: str
     applied_at: datetime
 
     def as_row(self) -> tuple[object, ...]:
@@ -45,20 +45,29 @@ class RunRecord:
             Decimal(str(round(self.scale, 6))),
             self.as_of,
             self.checks,
+            self.flag_type,
             self.applied_at,
         )
 
     @classmethod
     def from_row(cls, row: tuple[object, ...]) -> RunRecord:
-        wave, seed, scale, as_of, checks, applied_at = row
+        wave, seed, scale, as_of, checks, flag_type, applied_at = row
         if isinstance(as_of, datetime):
             as_of = as_of.date()
-        return cls(int(wave), int(seed), float(scale), as_of, bool(checks), applied_at)
+        return cls(
+            int(wave), int(seed), float(scale), as_of, bool(checks), str(flag_type), applied_at
+        )
 
 
 RUNS_TABLE = f"{META_SCHEMA}.runs"
 RUNS_COLUMN_LIST = ", ".join(c.name for c in RUNS_COLUMNS)
 RUNS_SELECT = f"SELECT {RUNS_COLUMN_LIST} FROM {RUNS_TABLE} ORDER BY wave"
+
+
+def runs_insert_sql(marker: str = "?") -> str:
+    """INSERT of one bookkeeping row, with the driver's parameter marker."""
+    markers = ", ".join([marker] * len(RUNS_COLUMNS))
+    return f"INSERT INTO {RUNS_TABLE} ({RUNS_COLUMN_LIST}) VALUES ({markers})"
 
 
 def load_base(
@@ -71,18 +80,18 @@ def load_base(
     marker: str = "?",
 ) -> None:
     """The base write every target makes inside its own transaction, once its schemas exist:
-    the table DDL, the rows (through the engine's bulk path), the indexes (built after the
-    load, which is faster), then the bookkeeping table and its wave-0 row."""
-    for ddl in source_ddl(dialect, checks):
+    the table DDL, the rows (through the engine's bulk path, flags encoded as the source
+    stores them), the indexes (built after the load, which is faster), then the bookkeeping
+    table and its wave-0 row."""
+    for ddl in source_ddl(dialect, checks, run.flag_type):
         execute(ddl, ())
     for spec in TABLES:
         log.info("loading %s (%d rows)", spec.qualified, tables[spec.name].num_rows)
-        insert(spec.qualified, tables[spec.name])
+        insert(spec.qualified, encode_flags(spec, tables[spec.name], run.flag_type))
     for ddl in index_ddl():
         execute(ddl, ())
     execute(create_runs_sql(dialect), ())
-    markers = ", ".join([marker] * len(RUNS_COLUMNS))
-    execute(f"INSERT INTO {RUNS_TABLE} VALUES ({markers})", run.as_row())
+    execute(runs_insert_sql(marker), run.as_row())
 
 
 @dataclass(frozen=True)

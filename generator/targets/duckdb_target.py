@@ -17,15 +17,15 @@ import pyarrow as pa
 from generator.config import META_SCHEMA, SOURCE_SCHEMA
 from generator.errors import GeneratorError, one_line
 from generator.schema import BY_NAME, TABLES
-from generator.targets.arrow_io import conform
+from generator.targets.arrow_io import conform, encode_flags
 from generator.targets.base import (
     RUNS_SELECT,
-    RUNS_TABLE,
     RunRecord,
     TableChanges,
     Target,
     TargetSession,
     load_base,
+    runs_insert_sql,
 )
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,8 @@ class DuckDbSession(TargetSession):
                     )
                     con.unregister("_generator_ids")
                 if change.rows.num_rows:
-                    _insert(con, spec.qualified, change.rows)
-            con.execute(f"INSERT INTO {RUNS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", list(run.as_row()))
+                    _insert(con, spec.qualified, encode_flags(spec, change.rows, run.flag_type))
+            con.execute(runs_insert_sql(), list(run.as_row()))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

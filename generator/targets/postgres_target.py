@@ -17,7 +17,7 @@ from psycopg2.extensions import connection as PgConnection
 from generator.config import META_SCHEMA, SOURCE_SCHEMA, PostgresSettings
 from generator.errors import GeneratorError, one_line
 from generator.schema import BY_NAME, TABLES
-from generator.targets.arrow_io import from_csv_bytes, to_csv_bytes
+from generator.targets.arrow_io import encode_flags, from_csv_bytes, to_csv_bytes
 from generator.targets.base import (
     RUNS_SELECT,
     RUNS_TABLE,
@@ -26,6 +26,7 @@ from generator.targets.base import (
     Target,
     TargetSession,
     load_base,
+    runs_insert_sql,
 )
 
 log = logging.getLogger(__name__)
@@ -223,5 +224,5 @@ class PostgresSession(TargetSession):
                         (change.replaced_ids,),
                     )
                 if change.rows.num_rows:
-                    _copy_in(cur, spec.qualified, change.rows)
-            cur.execute(f"INSERT INTO {RUNS_TABLE} VALUES (%s, %s, %s, %s, %s, %s)", run.as_row())
+                    _copy_in(cur, spec.qualified, encode_flags(spec, change.rows, run.flag_type))
+            cur.execute(runs_insert_sql("%s"), run.as_row())

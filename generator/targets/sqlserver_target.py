@@ -14,14 +14,9 @@ from typing import Any
 import pyarrow as pa
 
 from generator.config import SOURCE_SCHEMA, SqlServerSettings
+from generator.ddl import sqlserver_bootstrap_sql, sqlserver_drop_sql, sqlserver_schema_sql
 from generator.errors import GeneratorError, one_line
-from generator.schema import (
-    BY_NAME,
-    TABLES,
-    sqlserver_bootstrap_sql,
-    sqlserver_drop_sql,
-    sqlserver_schema_sql,
-)
+from generator.schema import BY_NAME, TABLES
 from generator.targets.arrow_io import rows_to_table, table_to_rows
 from generator.targets.base import (
     RUNS_SELECT,
@@ -31,6 +26,7 @@ from generator.targets.base import (
     Target,
     TargetSession,
     load_base,
+    runs_insert_sql,
 )
 
 log = logging.getLogger(__name__)
@@ -188,4 +184,4 @@ class SqlServerSession(TargetSession):
                 )
             if change.rows.num_rows:
                 _insert(cur, spec.qualified, change.rows)
-        cur.execute(f"INSERT INTO {RUNS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", *run.as_row())
+        cur.execute(runs_insert_sql(), *run.as_row())

@@ -59,6 +59,18 @@
         run_id varchar(64) not null,
         invocation_id varchar(64) not null,
         quarantined_at " ~ ts ~ " not null")) %}
+    {#- the orchestrator's connection audit, so the reporting view over it builds on a
+        warehouse the orchestrator has never run against (same DDL as the orchestrator's) -#}
+    {% do run_query(ecommerce_dw.create_table_if_missing(
+        ecommerce_dw.etl_relation('audit', 'connection_login_events'),
+        ecommerce_dw.connection_login_events_columns(ecommerce_dw.audit_column_types()))) %}
+    {#- dbt caches the relations of every schema a selected model lives in (audit holds a
+        reporting view): tell the cache about the tables just created, or the load macros'
+        adapter.get_relation() would not see them in this invocation -#}
+    {% for schema, identifier in [('ctl', 'etl_control'), ('audit', 'etl_load_window'),
+                                  ('audit', 'etl_quarantine'), ('audit', 'connection_login_events')] %}
+        {% do adapter.cache_added(ecommerce_dw.etl_relation(schema, identifier)) %}
+    {% endfor %}
     {% do ecommerce_dw.sync_etl_control_config() %}
     {{ return('') }}
 {% endmacro %}

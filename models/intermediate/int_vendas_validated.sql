@@ -60,6 +60,7 @@ joined as (
         regions_by_city.region_id as customer_region_id,
         orders.order_status,
         orders.sales_channel,
+        orders.currency_code,
         orders.order_date,
         order_items.quantity,
         order_items.unit_price,
@@ -72,6 +73,8 @@ joined as (
         order_items.commission_percent,
         order_items.commission_amount,
         order_items.had_discount,
+        order_items.created_at as item_created_at,
+        order_items.updated_at as item_updated_at,
         order_items.deleted_at as item_deleted_at,
         orders.deleted_at as order_deleted_at,
         orders.order_id as found_order_id,
@@ -109,6 +112,8 @@ final as (
             when joined.quantity <= 0 then 'quantidade_invalida'
             when joined.net_amount <> joined.gross_amount - joined.discount_amount then 'valor_liquido_divergente'
             when joined.return_quantity < 0 or joined.return_quantity > joined.quantity then 'devolucao_invalida'
+            -- the original rejects a currency other than BRL
+            when joined.currency_code <> 'BRL' then 'moeda_invalida'
         end as motivo_quarentena
     from joined
 

@@ -121,12 +121,12 @@ def monitor_env(monitor_site: MonitorSite, monkeypatch: pytest.MonkeyPatch) -> M
 
 
 def use_site(site: MonitorSite, monkeypatch: pytest.MonkeyPatch) -> MonitorSite:
-    from dashboards.monitor import queries
+    from dashboards.common import cache
 
     for key, value in site.env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("ETL_MONITOR_ALLOW_RUN", raising=False)
-    queries.clear_caches()
+    cache.clear_caches()
     return site
 
 

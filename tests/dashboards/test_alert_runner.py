@@ -18,8 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboards.common import sla
-from dashboards.common.settings import Settings
+from observability import runbook, sla
 from orchestrator import alerts
 from tests.dashboards.conftest import ROOT, MonitorSite, free_port, use_site
 
@@ -73,11 +72,11 @@ def config(url: str, tmp_path: Path, fmt: str = "discord", cooldown: float = 30)
     )
 
 
-SETTINGS = Settings.from_env()
+WAREHOUSE = alerts.Warehouse.from_env()
 
 
 def cycle(cfg: Any, items: list[sla.EntitySla], now: datetime = NOW) -> Any:
-    return alerts.run_cycle(SETTINGS, cfg, now=now, alerts=sla.evaluate(items, now))
+    return alerts.run_cycle(WAREHOUSE, cfg, now=now, alerts=sla.evaluate(items, now))
 
 
 @pytest.mark.parametrize(
@@ -100,7 +99,7 @@ def cycle(cfg: Any, items: list[sla.EntitySla], now: datetime = NOW) -> Any:
         ),
     ],
 )
-def test_each_rule_posts_an_alert_past_its_threshold_and_none_at_it(
+def test_each_rule_posts_an_alert_with_its_runbook_link_past_its_threshold_and_none_at_it(
     webhook: Webhook, tmp_path: Path, item_at: sla.EntitySla, item_past: sla.EntitySla, rule: str
 ) -> None:
     cfg = config(webhook.url, tmp_path)
@@ -110,6 +109,8 @@ def test_each_rule_posts_an_alert_past_its_threshold_and_none_at_it(
     assert result.sent == [f"{item_past.entity}:{rule}"]
     assert len(webhook.bodies) == 1
     assert rule in webhook.bodies[0]["content"] and "ATENCAO" in webhook.bodies[0]["content"]
+    assert f"runbook: {runbook.url(rule)}" in webhook.bodies[0]["content"]
+    assert runbook.url(rule).endswith(f"#{rule.lower()}")
 
 
 @pytest.mark.parametrize(
@@ -192,15 +193,30 @@ def test_alerts_once_posts_the_watermark_delay_of_real_pending_source_rows(
         "ETL_ALERT_WEBHOOK_URL": webhook.url,
         "ETL_ALERT_WEBHOOK_FORMAT": "slack",
         "ETL_ALERT_STATE_PATH": str(tmp_path / "state.json"),
+        "ETL_RUNBOOK_BASE_URL": "https://runbook.example/ops.md",
     }
     command = [sys.executable, "orchestrator/alerts.py", "--once"]
     first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stdout + first.stderr
     texts = [body["text"] for body in webhook.bodies]
     assert any("ATRASO_WATERMARK" in text and "dim_cliente" in text for text in texts), texts
+    assert all("runbook: https://runbook.example/ops.md#" in text for text in texts), texts
     state = json.loads((tmp_path / "state.json").read_text())["alerts"]
     assert state["dim_cliente:ATRASO_WATERMARK"]["severity"] == "ALERTA"
     second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0
     assert len(webhook.bodies) == len(texts)  # within the cooldown: nothing re-sent
-    assert "em cooldown: 1" in second.stdout
+    assert f"em cooldown: {len(texts)}" in second.stdout, texts
+
+
+def test_the_runner_reads_as_the_monitor_login_when_one_is_configured() -> None:
+    environ = {
+        "ETL_PG_USER": "etl_user",
+        "ETL_PG_PASSWORD": "etl-pw",
+        "ETL_PG_MONITOR_USER": "etl_monitor",
+        "ETL_PG_MONITOR_PASSWORD": "mon-pw",
+        "ETL_SQL_USER": "etl_user",
+    }
+    alerts.use_monitor_login(environ)
+    assert (environ["ETL_PG_USER"], environ["ETL_PG_PASSWORD"]) == ("etl_monitor", "mon-pw")
+    assert environ["ETL_SQL_USER"] == "etl_user"  # no SQL Server monitor login: unchanged

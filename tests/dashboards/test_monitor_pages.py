@@ -139,7 +139,7 @@ def test_dbt_page_shows_tests_per_model_docs_and_lineage(monitor_env: MonitorSit
     test.selectbox(key="dbt_entity").set_value("dim_cliente").run()
     assert any("Customer dimension" in item.value for item in test.markdown)
     columns = frame(test, "coluna", "descricao")
-    assert "cliente_key" in set(columns["coluna"])
+    assert "cliente_id" in set(columns["coluna"])
     assert test.get("graphviz_chart"), "lineage graph rendered"
     assert any("127.0.0.1:8080" in item.value for item in test.markdown)
 

@@ -23,7 +23,8 @@ PAGES = ["resumo", "saude", "runs", "conexoes", "dbt_docs"]
 def test_monitor_reads_postgres_live_and_records_its_own_connection(
     pg_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboards.monitor import queries
+    from dashboards.common import cache
+    from dashboards.monitor.queries import connection_audit
 
     monkeypatch.setenv("ETL_TARGET", "postgres")
     monkeypatch.setenv("ETL_NOW", NOW)
@@ -37,7 +38,7 @@ def test_monitor_reads_postgres_live_and_records_its_own_connection(
         timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    queries.clear_caches()
+    cache.clear_caches()
     test = AppTest.from_file(APP, default_timeout=60)
     test.run()
     assert not test.exception
@@ -47,7 +48,7 @@ def test_monitor_reads_postgres_live_and_records_its_own_connection(
     for page in PAGES[1:]:
         test.switch_page(f"app_pages/{page}.py").run()
         assert not test.exception, (page, test.exception)
-    events = queries.connection_events(Settings.from_env(), 24)
+    events = connection_audit.connection_events(Settings.from_env(), 24)
     monitor = events[events["program_name"] == "ecommerce_dw monitor"]
     assert len(monitor) >= 1
     assert set(monitor["status"]) == {"success"}

@@ -1,4 +1,4 @@
-"""The SLA rules (dashboards/common/sla.py) at their thresholds: the monitor and the alert
+"""The SLA rules (observability/sla.py) at their thresholds: the monitor and the alert
 runner share this code."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dashboards.common import sla
+from observability import sla
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
 RECENT = NOW - timedelta(minutes=5)

@@ -69,7 +69,7 @@ fact_by_month as (
         count(distinct fact_vendas.pedido_original_id) as pedidos
     from fact_vendas
     inner join loaded_source
-        on fact_vendas.venda_key = loaded_source.order_item_id
+        on fact_vendas.venda_id = loaded_source.order_item_id
     where not ({{ is_true('fact_vendas._etl_source_deleted') }})
     group by {{ date_key("cast(" ~ dbt.date_trunc('month', 'fact_vendas.data_pedido') ~ " as date)") }}
 

@@ -1,4 +1,4 @@
-"""Helpers for the generator tests: read a DuckDB source back with plain SQL."""
+"""Helpers for the generator tests: read a DuckDB source back with plain SQL, run the CLI."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from generator.cli import main
 from generator.schema import BY_NAME, TABLE_NAMES
 
 AS_OF = date(2025, 1, 15)
@@ -33,3 +35,20 @@ def query(path: Path, sql: str, params: list[object] | None = None) -> list[tupl
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``python -m generator ARGS`` in-process: (exit code, stdout, stderr)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    """stderr is one ``error: ...`` line (no traceback) holding every fragment."""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, err)

@@ -12,30 +12,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from oltp_snapshots import AS_OF, query
+from oltp_snapshots import AS_OF, assert_one_line_error, query, run_cli
 
 from generator import GeneratorError, generate
-from generator.cli import main
 from generator.targets import duckdb_target
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, err)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from oltp_snapshots import AS_OF
 
 from generator import GeneratorError, apply_wave, generate
 from generator.export import export_canonical
-from generator.schema import TABLE_NAMES
+from generator.schema import TABLE_NAMES, TABLES
 
 pytestmark = pytest.mark.postgres
 
@@ -67,19 +67,44 @@ def test_postgres_source_has_the_contract_ddl_and_bookkeeping(pg_env: dict[str, 
     assert sorted(t for (t,) in tables) == sorted(TABLE_NAMES)
     indexes = _pg_query(
         pg_env,
-        "select indexname from pg_indexes where schemaname = 'core' and indexname like 'ix_%'",
+        "select indexdef from pg_indexes where schemaname = 'core'"
+        " and indexname like 'ix_core_%_updated_id' order by indexname",
     )
     assert len(indexes) == len(TABLE_NAMES)
-    ((checks,),) = _pg_query(
-        pg_env,
-        "select count(*) from information_schema.table_constraints"
-        " where table_schema = 'core' and constraint_type = 'CHECK'"
-        " and constraint_name like 'ck_%'",
+    assert all("(updated_at, " in d for (d,) in indexes)
+    constraints = dict(
+        _pg_query(
+            pg_env,
+            "select constraint_type, count(*) from information_schema.table_constraints"
+            " where table_schema = 'core' and constraint_name like any"
+            " (array['pk_core_%', 'uq_core_%', 'ck_core_%']) group by constraint_type",
+        )
     )
-    assert checks > 50
-    assert _pg_query(pg_env, "select wave, seed from generator_meta.runs") == [(0, 42)]
+    assert constraints == {
+        "PRIMARY KEY": len(TABLES),
+        "UNIQUE": sum(len(t.unique) for t in TABLES),
+        "CHECK": sum(len(t.checks) for t in TABLES),
+    }
+    assert constraints["UNIQUE"] == 12 and constraints["CHECK"] == 38  # the original's
+    assert _pg_query(pg_env, "select wave, seed, flag_type from generator_meta.runs") == [
+        (0, 42, "boolean")
+    ]
     with pytest.raises(psycopg2.errors.CheckViolation):
         _pg_query(pg_env, "update core.order_items set quantity = -1 where order_item_id = 1")
+    with pytest.raises(psycopg2.errors.CheckViolation):
+        _pg_query(pg_env, "update core.sellers set seller_status = 'Afastado' where seller_id = 1")
+    with pytest.raises(psycopg2.errors.UniqueViolation):
+        _pg_query(
+            pg_env,
+            "insert into core.regions (region_id, region_code, state, state_name, city)"
+            " select 99, 'X', state, state_name, city from core.regions where region_id = 1",
+        )
+    ((fks,),) = _pg_query(
+        pg_env,
+        "select count(*) from information_schema.table_constraints"
+        " where table_schema = 'core' and constraint_type = 'FOREIGN KEY'",
+    )
+    assert fks == 0  # no foreign keys: the warehouse copes with orphans
 
 
 def test_postgres_refuses_to_overwrite_and_force_replaces(pg_env: dict[str, str]) -> None:

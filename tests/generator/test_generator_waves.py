@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from oltp_snapshots import Snapshot, query, snapshot
+from oltp_snapshots import AS_OF, Snapshot, query, snapshot
 
-from generator import GeneratorError, apply_wave
+from generator import GeneratorError, WaveReport, apply_wave, generate
 from generator.export import export_canonical
 from generator.schema import BY_NAME, ORDER_STATUSES, TABLE_NAMES
 from generator.volumes import WaveVolumes
@@ -39,12 +39,23 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, set[int]]]:
     return out
 
 
-@pytest.fixture
-def waved(make_source: Callable[..., Path]) -> tuple[Path, Snapshot, Snapshot, object]:
-    path = make_source(scale=SCALE)
+def _waved(path: Path) -> tuple[Path, Snapshot, Snapshot, WaveReport]:
+    generate(scale=SCALE, as_of=AS_OF, duckdb_path=path)
     before = snapshot(path)
     report = apply_wave(1, duckdb_path=path)
     return path, before, snapshot(path), report
+
+
+@pytest.fixture(scope="module")
+def waved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Snapshot, Snapshot, WaveReport]:
+    """A base with wave 1 applied, and snapshots before and after (tests only read it)."""
+    return _waved(tmp_path_factory.mktemp("waved") / "oltp.duckdb")
+
+
+@pytest.fixture
+def waved_own(tmp_path: Path) -> tuple[Path, Snapshot, Snapshot, WaveReport]:
+    """The same, for a test that changes the source."""
+    return _waved(tmp_path / "oltp.duckdb")
 
 
 def test_wave_changes_exactly_the_rows_its_report_claims(waved: tuple) -> None:
@@ -74,8 +85,11 @@ def test_wave_volumes_follow_the_scaled_spec_proportions(waved: tuple) -> None:
     new_discounts = set(after["order_item_discounts"]) - set(waved[1]["order_item_discounts"])
     item_of = _col("order_item_discounts", "order_item_id")
     assert {after["order_item_discounts"][d][item_of] for d in new_discounts} == discounted
-    for name in ("regions", "teams", "suppliers", "sellers", "discount_campaigns"):
+    for name in ("regions", "teams", "suppliers", "sellers"):
         assert report.inserted[name] == report.updated[name] == report.soft_deleted[name] == 0
+    for name in ("discount_campaigns", "seller_targets_monthly"):  # running figures only
+        assert report.inserted[name] == report.soft_deleted[name] == 0, name
+        assert report.updated[name] > 0, name
 
 
 def test_order_status_updates_move_forward_and_leave_items_alone(waved: tuple) -> None:
@@ -88,12 +102,69 @@ def test_order_status_updates_move_forward_and_leave_items_alone(waved: tuple) -
         assert ORDER_STATUSES.index(new[status]) == ORDER_STATUSES.index(old[status]) + 1
         if new[status] in stamp:
             assert new[_col("orders", stamp[new[status]])] == new[updated_at]
+        assert new[_col("orders", "payment_status")] == "Pago"
         changed = {c for c, (a, b) in enumerate(zip(old, new, strict=True)) if a != b}
         allowed = {status, updated_at, *(_col("orders", c) for c in stamp.values())}
         allowed.add(_col("orders", "payment_status"))
         assert changed <= allowed
     assert changes["order_items"]["updated"] == set()
     assert changes["order_item_discounts"]["updated"] == set()
+
+
+def test_wave_keeps_campaign_counters_equal_to_the_approved_applications(waved: tuple) -> None:
+    path, before, after, _ = waved
+    changes = diff(before, after)["discount_campaigns"]["updated"]
+    ((mismatches,),) = query(
+        path,
+        "select count(*) from core.discount_campaigns c left join (select discount_id,"
+        " count(*) as n, sum(discount_amount) as d, sum(final_amount) as r"
+        " from core.order_item_discounts where approved group by discount_id) a"
+        " using (discount_id) where c.current_usage_count <> coalesce(a.n, 0)"
+        " or c.total_discount_given <> coalesce(a.d, 0)"
+        " or c.total_revenue_generated <> coalesce(a.r, 0)",
+    )
+    assert mismatches == 0
+    usage = _col("discount_campaigns", "current_usage_count")
+    for key in changes:
+        assert after["discount_campaigns"][key][usage] > before["discount_campaigns"][key][usage]
+
+
+def test_wave_adds_its_sales_to_the_open_month_realized_figures(waved: tuple) -> None:
+    path, before, after, report = waved
+    changes = diff(before, after)["seller_targets_monthly"]["updated"]
+    amount, qty = (
+        _col("seller_targets_monthly", c) for c in ("realized_amount", "realized_quantity")
+    )
+    month, closed = (_col("seller_targets_monthly", c) for c in ("target_month", "period_closed"))
+    (open_month,) = {
+        row[month] for row in after["seller_targets_monthly"].values() if not row[closed]
+    }
+    sellers = {
+        s
+        for (s,) in query(
+            path,
+            "select distinct o.seller_id from core.orders o where o.seller_id is not null"
+            " and o.order_id > ?",
+            [max(before["orders"])],
+        )
+    }
+    seller = _col("seller_targets_monthly", "seller_id")
+    assert {after["seller_targets_monthly"][k][seller] for k in changes} == sellers
+    for key in changes:
+        old, new = before["seller_targets_monthly"][key], after["seller_targets_monthly"][key]
+        assert new[month] == open_month and not new[closed]
+        assert new[amount] > old[amount] and new[qty] >= old[qty]
+        changed = {c for c, (a, b) in enumerate(zip(old, new, strict=True)) if a != b}
+        assert changed <= {amount, qty, _col("seller_targets_monthly", "updated_at")}
+    assert report.updated["seller_targets_monthly"] == len(changes)
+
+
+def test_wave_writes_whole_seconds_only(waved: tuple) -> None:
+    path = waved[0]
+    for name in TABLE_NAMES:
+        stamps = [c.name for c in BY_NAME[name].columns if c.kind == "ts"]
+        condition = " or ".join(f"date_trunc('second', {c}) <> {c}" for c in stamps)
+        assert query(path, f"select count(*) from core.{name} where {condition}") == [(0,)], name
 
 
 def test_customer_updates_never_move_the_customer(waved: tuple) -> None:
@@ -141,8 +212,8 @@ def test_wave_timestamps_move_forward_within_one_minute(waved: tuple) -> None:
     assert violations == 0
 
 
-def test_second_wave_builds_on_the_first(waved: tuple) -> None:
-    path, _, after_first, first = waved
+def test_second_wave_builds_on_the_first(waved_own: tuple) -> None:
+    path, _, after_first, first = waved_own
     second = apply_wave(2, duckdb_path=path)
     after_second = snapshot(path)
     changes = diff(after_first, after_second)
@@ -168,7 +239,7 @@ def test_second_wave_builds_on_the_first(waved: tuple) -> None:
 def test_wave_out_of_order_is_refused_and_leaves_source_unchanged(
     waved: tuple, wave: int, message: str
 ) -> None:
-    path = waved[0]
+    path = waved[0]  # refused: the shared source stays as it is
     before = export_canonical("duckdb", path)
     with pytest.raises(GeneratorError, match=message):
         apply_wave(wave, duckdb_path=path)

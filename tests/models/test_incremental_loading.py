@@ -30,8 +30,10 @@ def test_first_build_loads_every_source_row_and_counts_exactly(warehouse: Wareho
     customers = source_sql("select count(*) from core.customers")[0][0]
     items = source_sql("select count(*) from core.order_items")[0][0]
     assert windows["dim_cliente"]["extracted_count"] == customers
-    assert windows["dim_cliente"]["upserted_count"] == customers
-    assert warehouse.scalar("select count(*) from dim.dim_cliente") == customers
+    # every source customer, plus the -1 unknown member a full build writes
+    assert windows["dim_cliente"]["upserted_count"] == customers + 1
+    assert warehouse.scalar("select count(*) from dim.dim_cliente") == customers + 1
+    assert warehouse.scalar("select count(*) from dim.dim_cliente where cliente_id = -1") == 1
     assert windows["fact_vendas"]["extracted_count"] == items
     assert warehouse.scalar("select count(*) from fact.fact_vendas") == items
     newest = source_sql(
@@ -71,13 +73,13 @@ def test_new_sale_updates_fact_metas_for_its_seller_and_month(warehouse: Warehou
     key = month.year * 10000 + month.month * 100 + 1
     before = warehouse.scalar(
         "select valor_realizado from fact.fact_metas"
-        f" where vendedor_key = {seller} and data_key = {key}"
+        f" where vendedor_id = {seller} and data_id = {key}"
     )
     order_ts = datetime(month.year, month.month, 10, 12, 0, 0)
     changed = datetime(2026, 1, 15, 9, 0, 0)
     source_sql(
         "insert into core.orders select order_id + 1000000, 'PED-T1', customer_id, ?, region_id,"
-        " 'Entregue', 'Aprovado', ?, ?, ?, ?, null, 'Site', 'BRL', ?, ?, null"
+        " 'Entregue', 'Pago', ?, ?, ?, ?, null, 'Site', 'BRL', null, ?, ?, null"
         " from core.orders order by order_id limit 1",
         seller,
         order_ts,
@@ -99,7 +101,7 @@ def test_new_sale_updates_fact_metas_for_its_seller_and_month(warehouse: Warehou
 
     after = warehouse.scalar(
         "select valor_realizado from fact.fact_metas"
-        f" where vendedor_key = {seller} and data_key = {key}"
+        f" where vendedor_id = {seller} and data_id = {key}"
     )
     assert after - before == 100
 
@@ -137,19 +139,19 @@ def test_late_arriving_customer_resolves_once_its_row_arrives(warehouse: Warehou
 
     warehouse.run()
     assert (
-        warehouse.scalar(f"select count(*) from fact.fact_vendas where cliente_key = {new_id}") == 1
+        warehouse.scalar(f"select count(*) from fact.fact_vendas where cliente_id = {new_id}") == 1
     )
     assert (
-        warehouse.scalar(f"select count(*) from dim.dim_cliente where cliente_key = {new_id}") == 0
+        warehouse.scalar(f"select count(*) from dim.dim_cliente where cliente_id = {new_id}") == 0
     )
 
     warehouse.etl_now = (datetime.fromisoformat(NOW) + timedelta(minutes=5)).isoformat()
     warehouse.run()
     assert (
-        warehouse.scalar(f"select count(*) from dim.dim_cliente where cliente_key = {new_id}") == 1
+        warehouse.scalar(f"select count(*) from dim.dim_cliente where cliente_id = {new_id}") == 1
     )
     resolved = warehouse.scalar(
-        f"select count(*) from marts.vendas_detalhadas where cliente_key = {new_id}"
+        f"select count(*) from fact.vw_dash_vendas_r1 where cliente_id = {new_id}"
         " and tipo_cliente is not null"
     )
     assert resolved == 1
@@ -168,7 +170,7 @@ def test_cutoff_holds_back_rows_newer_than_the_cutoff(warehouse: Warehouse, sour
     warehouse.run()
     assert warehouse.windows()["dim_produto"]["extracted_count"] == 0
     assert (
-        warehouse.scalar(f"select marca from dim.dim_produto where produto_key = {product_id}")
+        warehouse.scalar(f"select marca from dim.dim_produto where produto_id = {product_id}")
         != "Marca Nova"
     )
     assert warehouse.watermark("dim_produto")[0] < recent
@@ -176,7 +178,7 @@ def test_cutoff_holds_back_rows_newer_than_the_cutoff(warehouse: Warehouse, sour
     warehouse.etl_now = (datetime.fromisoformat(NOW) + timedelta(minutes=2)).isoformat()
     warehouse.run()
     assert (
-        warehouse.scalar(f"select marca from dim.dim_produto where produto_key = {product_id}")
+        warehouse.scalar(f"select marca from dim.dim_produto where produto_id = {product_id}")
         == "Marca Nova"
     )
     assert warehouse.watermark("dim_produto") == (recent, product_id)
@@ -197,7 +199,7 @@ def test_soft_deleted_customer_stays_in_the_dimension_as_inactive(warehouse: War
     warehouse.run()
 
     assert warehouse.query(
-        f"select eh_ativo, data_exclusao from dim.dim_cliente where cliente_key = {customer_id}"
+        f"select eh_ativo, data_exclusao from dim.dim_cliente where cliente_id = {customer_id}"
     ) == [(False, deleted)]
     window = warehouse.windows()["dim_cliente"]
     assert (window["extracted_count"], window["soft_deleted_count"]) == (1, 1)
@@ -242,11 +244,11 @@ def test_failed_model_keeps_its_watermark_while_the_others_advance(
 def test_late_arriving_region_replaces_the_unknown_member(warehouse: Warehouse, source_sql):
     warehouse.run()
     orphan = warehouse.query(
-        "select venda_key, pedido_original_id from fact.fact_vendas where regiao_key = -1"
-        " order by venda_key limit 1"
+        "select venda_id, pedido_original_id from fact.fact_vendas where regiao_id = -1"
+        " order by venda_id limit 1"
     )
     assert orphan, "the generated source should have orders matching no region"
-    venda_key, order_id = orphan[0]
+    venda_id, order_id = orphan[0]
     state, city = source_sql(
         "select c.state, c.city from core.orders o join core.customers c using (customer_id)"
         " where o.order_id = ?",
@@ -267,7 +269,7 @@ def test_late_arriving_region_replaces_the_unknown_member(warehouse: Warehouse, 
     warehouse.run()
 
     assert (
-        warehouse.scalar(f"select regiao_key from fact.fact_vendas where venda_key = {venda_key}")
+        warehouse.scalar(f"select regiao_id from fact.fact_vendas where venda_id = {venda_id}")
         == 900001
     )
-    assert warehouse.scalar("select count(*) from dim.dim_regiao where regiao_key = 900001") == 1
+    assert warehouse.scalar("select count(*) from dim.dim_regiao where regiao_id = 900001") == 1

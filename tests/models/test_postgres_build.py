@@ -25,6 +25,10 @@ def test_whole_project_builds_and_every_test_passes_on_postgres(
 
     for result in (first, second):
         statuses = {str(r.status) for r in result.result}
-        assert statuses <= {"success", "pass"}, statuses
+        assert statuses <= {"success", "pass", "warn"}, statuses
+        # the one warning the generated source gives: the OLTP's own realised figures
+        # differ from the sales (by design; README, metric dictionary)
+        warned = {r.node.name for r in result.result if str(r.status) == "warn"}
+        assert warned == {"fact_metas_realizado_reconciles_with_the_source_figure"}, warned
         assert sum(1 for r in result.result if r.node.resource_type == "test") > 250
     assert warehouse.windows()["fact_vendas"]["extracted_count"] > 0

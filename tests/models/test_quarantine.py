@@ -95,7 +95,7 @@ def test_bad_order_item_is_quarantined_then_loads_once_corrected(
         == 0
     )
     assert (
-        warehouse.scalar(f"select count(*) from fact.fact_vendas where venda_key = {item_id}") == 1
+        warehouse.scalar(f"select count(*) from fact.fact_vendas where venda_id = {item_id}") == 1
     )
     assert warehouse.windows()["fact_vendas"]["upserted_count"] == 1
 

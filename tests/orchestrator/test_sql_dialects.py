@@ -49,3 +49,40 @@ def test_audit_ddl_is_idempotent_on_a_real_engine(dialect: str) -> None:
             " order by table_name"
         ).fetchall()
     assert tables == [("connection_login_events",), ("etl_run",), ("etl_run_entity",)]
+
+
+class _RecordingCursor:
+    """A DB-API cursor that records what it is given and answers one row (0)."""
+
+    def __init__(self, log: list[tuple[str, tuple]]) -> None:
+        self.log = log
+
+    def execute(self, sql: str, params: tuple = ()) -> None:
+        self.log.append((sql, params))
+
+    def fetchall(self) -> list[tuple[int]]:
+        return [(0,)]
+
+    def close(self) -> None:
+        pass
+
+
+class _RecordingConnection:
+    def __init__(self) -> None:
+        self.log: list[tuple[str, tuple]] = []
+
+    def cursor(self) -> _RecordingCursor:
+        return _RecordingCursor(self.log)
+
+
+def test_sqlserver_source_table_check_looks_in_the_source_database() -> None:
+    from orchestrator.warehouse import Db
+
+    conn = _RecordingConnection()
+    db = Db(conn, "sqlserver")
+    db.table_exists("core", "customers", "ECOMMERCE_OLTP")
+    db.table_exists("audit", "etl_run")
+    (source_sql, source_params), (_, own_params) = conn.log
+    assert source_params == ("ECOMMERCE_OLTP.core.customers",)
+    assert own_params == ("audit.etl_run",)
+    assert tsql_problems(source_sql.replace("?", "N'ECOMMERCE_OLTP.core.customers'"), "x") == []

@@ -173,11 +173,11 @@ def test_dim_cliente_incremental_sql_has_lower_and_upper_bound(populated: Popula
     sql = " ".join(populated.compile.compiled_model_files()["dim_cliente"].read_text().split())
     (lo_ts, lo_id), (hi_ts, hi_id) = WAREHOUSE["watermark"], WAREHOUSE["end"]
     lower = (
-        f"(updated_at > cast('{lo_ts}' as DATETIME2(6)) or (updated_at = cast('{lo_ts}' as "
+        f"(alterado_em > cast('{lo_ts}' as DATETIME2(6)) or (alterado_em = cast('{lo_ts}' as "
         f"DATETIME2(6)) and coalesce(customer_id, -1) > {lo_id}))"
     )
     upper = (
-        f"(updated_at < cast('{hi_ts}' as DATETIME2(6)) or (updated_at = cast('{hi_ts}' as "
+        f"(alterado_em < cast('{hi_ts}' as DATETIME2(6)) or (alterado_em = cast('{hi_ts}' as "
         f"DATETIME2(6)) and coalesce(customer_id, -1) <= {hi_id}))"
     )
     assert lower in sql and upper in sql, sql

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.common import formatting as fmt
-from dashboards.monitor import charts, components, queries
+from dashboards.monitor import charts, components
+from dashboards.monitor.queries import connection_audit as queries
 
 WINDOWS = {"1 hora": 1, "6 horas": 6, "24 horas": 24, "7 dias": 168, "30 dias": 720}
 
@@ -74,9 +75,21 @@ taxonomy = queries.error_taxonomy(failures, events)
 if taxonomy.empty:
     st.success("Nenhuma falha na janela.")
 else:
-    st.dataframe(taxonomy, hide_index=True, width="stretch", key="error_taxonomy")
+    st.dataframe(
+        taxonomy,
+        hide_index=True,
+        width="stretch",
+        key="error_taxonomy",
+        column_config={"runbook": components.runbook_column()},
+    )
+    components.runbook_notes(taxonomy["categoria"])
 with st.expander("Categorias da taxonomia"):
-    st.dataframe(queries.TAXONOMY, hide_index=True, width="stretch")
+    st.dataframe(
+        queries.taxonomy_table(),
+        hide_index=True,
+        width="stretch",
+        column_config={"runbook": components.runbook_column()},
+    )
 
 st.subheader("Eventos")
 st.dataframe(events, hide_index=True, width="stretch", key="connection_events")

@@ -8,14 +8,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.common.settings import DOCS_URL
-from dashboards.monitor import charts, components, queries
+from dashboards.monitor import charts, components
+from dashboards.monitor.queries import dbt_artifacts as queries
+from dashboards.monitor.queries import runs
 
 settings = components.settings()
 st.markdown(f"Site de documentacao do dbt: [{DOCS_URL}]({DOCS_URL}) (`make docs` gera e serve).")
 
 history = queries.load_test_history(settings)
 components.stale_note(history)
-control = queries.load_control(settings)
+control = runs.load_control(settings)
 entities = control["entity_name"].tolist() or sorted(history["entity_name"].unique().tolist())
 
 st.subheader("Testes por modelo (14 dias)")

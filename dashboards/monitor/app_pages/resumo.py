@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.common import formatting as fmt
-from dashboards.monitor import charts, components, queries
+from dashboards.monitor import charts, components
+from dashboards.monitor.queries import pipelines, summary
 
 settings = components.settings()
-progress = queries.run_in_progress(settings)
-matrix = queries.apply_live_progress(queries.load_pipeline_matrix(settings), progress)
-runs = queries.load_run_kpis(settings)
-alerts = queries.sla_alerts(matrix)
-cards = queries.kpi_cards(matrix, runs, alerts)
+progress = pipelines.run_in_progress(settings)
+matrix = pipelines.apply_live_progress(pipelines.load_pipeline_matrix(settings), progress)
+runs = summary.load_run_kpis(settings)
+alerts = pipelines.sla_alerts(matrix)
+cards = summary.kpi_cards(matrix, runs, alerts)
 components.stale_note(matrix, runs)
 
 row = st.columns(5)
@@ -87,19 +88,26 @@ st.subheader("SLA e alertas")
 if alerts.empty:
     st.success("Nenhum alerta de SLA.")
 else:
-    st.dataframe(components.style_status(alerts, ["severity"]), hide_index=True, width="stretch")
+    st.dataframe(
+        components.style_status(alerts, ["severity"]),
+        hide_index=True,
+        width="stretch",
+        key="sla_alerts",
+        column_config={"runbook": components.runbook_column()},
+    )
+    components.runbook_notes(alerts["rule"])
 
 left, right = st.columns(2)
 with left:
     st.subheader("Rodando agora")
-    running = queries.running_now(settings)
+    running = pipelines.running_now(settings)
     if running.empty:
         st.caption("Nenhuma carga em andamento.")
     else:
         st.dataframe(running, hide_index=True, width="stretch")
 with right:
     st.subheader("Linha do tempo (24h)")
-    timeline = queries.load_timeline(settings)
+    timeline = summary.load_timeline(settings)
     if timeline.empty:
         st.caption("Nenhum run nas ultimas 24 h.")
     else:
@@ -108,22 +116,29 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader("Runs por status (14 dias)")
-    by_status = queries.load_runs_by_status(settings)
+    by_status = summary.load_runs_by_status(settings)
     if by_status.empty:
         st.caption("Sem runs nos ultimos 14 dias.")
     else:
         st.altair_chart(charts.runs_by_status(by_status), width="stretch")
 with right:
     st.subheader("Extraidos x upserted por entidade (14 dias)")
-    volume = queries.load_volume_by_entity(settings)
+    volume = summary.load_volume_by_entity(settings)
     if volume.empty:
         st.caption("Sem cargas nos ultimos 14 dias.")
     else:
         st.altair_chart(charts.volume_by_entity(volume), width="stretch")
 
 st.subheader("Falhas recentes")
-failures = queries.load_recent_failures(settings)
+failures = summary.load_recent_failures(settings)
 if failures.empty:
     st.success("Nenhuma falha registrada.")
 else:
-    st.dataframe(failures, hide_index=True, width="stretch", key="recent_failures")
+    st.dataframe(
+        failures,
+        hide_index=True,
+        width="stretch",
+        key="recent_failures",
+        column_config={"runbook": components.runbook_column()},
+    )
+    components.runbook_notes(failures["error_category"])

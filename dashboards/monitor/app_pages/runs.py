@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.monitor import components, queries
+from dashboards.monitor import components
+from dashboards.monitor.queries import runs as queries
 
 settings = components.settings()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.common import formatting as fmt
-from dashboards.monitor import charts, components, queries
+from dashboards.monitor import charts, components
+from dashboards.monitor.queries import health, pipelines
 
 settings = components.settings()
-progress = queries.run_in_progress(settings)
-matrix = queries.apply_live_progress(queries.load_pipeline_matrix(settings), progress)
+progress = pipelines.run_in_progress(settings)
+matrix = pipelines.apply_live_progress(pipelines.load_pipeline_matrix(settings), progress)
 components.stale_note(matrix)
 if matrix.empty:
     st.info("Nenhuma entidade em ctl.etl_control ainda: rode o orquestrador uma vez.")
@@ -35,7 +36,7 @@ st.caption(
 )
 
 st.subheader("Verificacoes de qualidade")
-checks = queries.load_quality_checks(settings, entity)
+checks = health.load_quality_checks(settings, entity)
 components.stale_note(checks)
 shown = checks.assign(
     valor=[
@@ -52,10 +53,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="quality_checks",
+    column_config={"runbook": components.runbook_column()},
 )
+found = checks[checks["avaliacao"] != "OK"]["runbook"].dropna()
+components.runbook_notes(url.rpartition("#")[2] for url in found)
 
 st.subheader("Quarentena")
-summary = queries.load_quarantine_summary(settings, entity)
+summary = health.load_quarantine_summary(settings, entity)
 if summary.empty:
     st.success("Nenhuma linha em quarentena para esta entidade.")
 else:
@@ -63,14 +67,14 @@ else:
     left.metric("Linhas em quarentena", fmt.integer(summary["linhas"].sum()))
     left.dataframe(summary, hide_index=True, width="stretch", key="quarantine_summary")
     right.dataframe(
-        queries.load_quarantine_sample(settings, entity),
+        health.load_quarantine_sample(settings, entity),
         hide_index=True,
         width="stretch",
         key="quarantine_sample",
     )
 
 st.subheader("Historico de execucoes")
-history = queries.load_entity_runs(settings, entity)
+history = health.load_entity_runs(settings, entity)
 if history.empty:
     st.caption("Sem execucoes registradas.")
 else:
@@ -79,4 +83,4 @@ else:
 
 st.subheader("Amostra recente da origem")
 st.caption("Linhas alteradas mais recentemente; colunas de dados pessoais omitidas (LGPD).")
-st.dataframe(queries.load_source_sample(settings, entity), hide_index=True)
+st.dataframe(health.load_source_sample(settings, entity), hide_index=True)

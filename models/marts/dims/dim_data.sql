@@ -7,6 +7,12 @@
     order_date. The spine is a cross join of five digit sets (0 to 99,999 days),
     portable to DuckDB, PostgreSQL and SQL Server.
 
+    semana_do_ano is SQL Server's DATEPART(WEEK) under DATEFIRST 7, as the original has
+    it (weeks start on Sunday; week 1 is the one holding 1 January), computed from the
+    day of the year and the weekday of 1 January so every target gives the same number.
+
+    Unknown member: data_id -1 (1900-01-01, names 'N/A'), for facts whose date is missing.
+
     Holidays: the fixed national ones from the seed, plus Carnaval, Sexta-feira
     Santa and Corpus Christi from Easter (anonymous Gregorian / Meeus algorithm).
     When a fixed and a movable holiday fall on the same day (Tiradentes and
@@ -117,8 +123,7 @@ date_parts as (
         {{ ecommerce_dw.date_part('quarter', 'data') }} as trimestre,
         {{ ecommerce_dw.date_part('month', 'data') }} as mes,
         {{ ecommerce_dw.date_part('day', 'data') }} as dia,
-        {{ ecommerce_dw.date_part('week', 'data') }} as semana_do_ano,
-        {{ ecommerce_dw.date_part('dow', 'data') }} + 1 as dia_da_semana,
+        {{ ecommerce_dw.date_part('dow', 'data') }} as dia_da_semana_base_zero,
         {{ ecommerce_dw.date_part('doy', 'data') }} as dia_do_ano,
         {{ ecommerce_dw.date_part('month', dbt.dateadd('day', '1', 'data')) }} as mes_do_dia_seguinte
     from date_spine
@@ -246,8 +251,11 @@ days_with_holidays as (
         date_parts.trimestre,
         date_parts.mes,
         date_parts.dia,
-        date_parts.semana_do_ano,
-        date_parts.dia_da_semana,
+        {{ ecommerce_dw.int_div(
+            'date_parts.dia_do_ano - 1 + ((date_parts.dia_da_semana_base_zero - (date_parts.dia_do_ano - 1)) % 7 + 7) % 7',
+            '7'
+        ) }} + 1 as semana_do_ano,
+        date_parts.dia_da_semana_base_zero + 1 as dia_da_semana,
         date_parts.dia_do_ano,
         date_parts.mes_do_dia_seguinte,
         coalesce(feriados_fixos.nome_feriado, feriados_moveis.nome_feriado) as nome_feriado,
@@ -264,18 +272,17 @@ days_with_holidays as (
 
 ),
 
-final as (
+named as (
 
     select
-        cast(ano * 10000 + mes * 100 + dia as {{ dbt.type_int() }}) as data_key,
-        data,
+        cast(ano * 10000 + mes * 100 + dia as {{ dbt.type_int() }}) as data_id,
+        data as data_completa,
         ano,
         trimestre,
         mes,
         dia,
         semana_do_ano,
         dia_da_semana,
-        dia_do_ano,
         case mes
             when 1 then 'Janeiro'
             when 2 then 'Fevereiro'
@@ -290,6 +297,20 @@ final as (
             when 11 then 'Novembro'
             when 12 then 'Dezembro'
         end as nome_mes,
+        case mes
+            when 1 then 'Jan'
+            when 2 then 'Fev'
+            when 3 then 'Mar'
+            when 4 then 'Abr'
+            when 5 then 'Mai'
+            when 6 then 'Jun'
+            when 7 then 'Jul'
+            when 8 then 'Ago'
+            when 9 then 'Set'
+            when 10 then 'Out'
+            when 11 then 'Nov'
+            when 12 then 'Dez'
+        end as nome_mes_abrev,
         case dia_da_semana
             when 1 then 'Domingo'
             when 2 then 'Segunda-feira'
@@ -299,19 +320,62 @@ final as (
             when 6 then 'Sexta-feira'
             when 7 then 'Sabado'
         end as nome_dia_semana,
+        case dia_da_semana
+            when 1 then 'Dom'
+            when 2 then 'Seg'
+            when 3 then 'Ter'
+            when 4 then 'Qua'
+            when 5 then 'Qui'
+            when 6 then 'Sex'
+            when 7 then 'Sab'
+        end as nome_dia_semana_abrev,
         {{ ecommerce_dw.as_boolean('dia_da_semana in (1, 7)') }} as eh_fim_de_semana,
         {{ ecommerce_dw.as_boolean('nome_feriado is not null') }} as eh_feriado,
         nome_feriado,
-        tipo_feriado,
+        dia_do_ano,
+        {{ ecommerce_dw.as_boolean('(ano % 4 = 0 and ano % 100 <> 0) or ano % 400 = 0') }} as eh_ano_bissexto,
         {{ dbt.concat([
             year_as_string,
             "'-'",
             dbt.right(dbt.concat(["'0'", 'cast(mes as ' ~ dbt.type_string() ~ ')']), '2')
         ]) }} as periodo_mes,
         {{ dbt.concat([year_as_string, "'-Q'", 'cast(trimestre as ' ~ dbt.type_string() ~ ')']) }} as periodo_trimestre,
+        tipo_feriado,
         cast({{ dbt.dateadd('day', '1 - dia', 'data') }} as date) as primeiro_dia_mes,
         {{ ecommerce_dw.as_boolean('mes_do_dia_seguinte <> mes') }} as eh_ultimo_dia_mes
     from days_with_holidays
+
+),
+
+final as (
+
+    select * from named
+
+    union all
+
+    select
+        -1 as data_id,
+        cast('1900-01-01' as date) as data_completa,
+        1900 as ano,
+        1 as trimestre,
+        1 as mes,
+        1 as dia,
+        1 as semana_do_ano,
+        2 as dia_da_semana,
+        'N/A' as nome_mes,
+        'N/A' as nome_mes_abrev,
+        'N/A' as nome_dia_semana,
+        'N/A' as nome_dia_semana_abrev,
+        {{ ecommerce_dw.bool_literal(false) }} as eh_fim_de_semana,
+        {{ ecommerce_dw.bool_literal(false) }} as eh_feriado,
+        cast(null as varchar(50)) as nome_feriado,
+        1 as dia_do_ano,
+        {{ ecommerce_dw.bool_literal(false) }} as eh_ano_bissexto,
+        'N/A' as periodo_mes,
+        'N/A' as periodo_trimestre,
+        cast(null as varchar(10)) as tipo_feriado,
+        cast('1900-01-01' as date) as primeiro_dia_mes,
+        {{ ecommerce_dw.bool_literal(false) }} as eh_ultimo_dia_mes
 
 )
 

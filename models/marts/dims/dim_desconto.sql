@@ -1,4 +1,9 @@
-{{ config(unique_key='desconto_key') }}
+{{ config(unique_key='desconto_id') }}
+
+{#- The original's rules (its ETL code): tipo, metodo and aplica_em written with the
+    warehouse's accents; situacao from deletion, usage, validity and the active flag,
+    judged at load time. A value outside the known domain loads as it is (its data test
+    warns). -#}
 
 with
 
@@ -10,60 +15,92 @@ descontos as (
 
 ),
 
+classificados as (
+
+    select
+        descontos.*,
+        case
+            when descontos.deleted_at is not null then 'Cancelado'
+            when coalesce(descontos.max_uses_total, 0) > 0
+                and descontos.current_usage_count >= descontos.max_uses_total then 'Esgotado'
+            when descontos.end_at < {{ timestamp_literal(etl_now()) }} then 'Expirado'
+            when {{ is_true('descontos.is_active') }} then 'Ativo'
+            else 'Pausado'
+        end as situacao
+    from descontos
+
+),
+
 final as (
 
     select
-        discount_id as desconto_key,
+        discount_id as desconto_id,
         discount_id as desconto_original_id,
         discount_code as codigo_desconto,
         campaign_name as nome_campanha,
         description as descricao,
-        discount_type as tipo_desconto,
-        discount_method as metodo_desconto,
+        case
+            when discount_type in ('Promocao Automatica', 'Promoção Automática') then 'Promoção Automática'
+            else discount_type
+        end as tipo_desconto,
+        case
+            when discount_method in ('Frete Gratis', 'Frete Grátis') then 'Frete Grátis'
+            else discount_method
+        end as metodo_desconto,
         discount_value as valor_desconto,
-        min_order_value as valor_minimo_pedido,
-        max_discount_value as valor_maximo_desconto,
-        max_uses_per_customer as limite_uso_por_cliente,
-        max_uses_total as limite_uso_total,
-        apply_scope as escopo_aplicacao,
-        product_restriction as restricao_produto,
-        is_stackable as eh_cumulativo,
-        approval_required as requer_aprovacao,
+        min_order_value as min_valor_compra_regra,
+        max_discount_value as max_valor_desconto_regra,
+        max_uses_per_customer as max_usos_por_cliente,
+        max_uses_total as max_usos_total,
+        case
+            when apply_scope in ('Produto Especifico', 'Produto Específico') then 'Produto Específico'
+            else apply_scope
+        end as aplica_em,
+        product_restriction as restricao_produtos,
         start_at as data_inicio_validade,
         end_at as data_fim_validade,
-        case
-            when deleted_at is not null or not ({{ is_true('is_active') }}) then 'Inativo'
-            else 'Ativo'
-        end as situacao,
-        {{ as_boolean(is_true('is_active') ~ ' and deleted_at is null') }} as eh_ativo,
+        current_usage_count as total_usos_realizados,
+        total_revenue_generated as total_receita_gerada,
+        total_discount_given as total_desconto_concedido,
+        situacao,
+        {{ as_boolean("situacao = 'Ativo'") }} as eh_ativo,
+        approval_required as requer_aprovacao,
+        is_stackable as eh_cumulativo,
+        created_at as data_criacao,
+        updated_at as data_ultima_atualizacao,
         deleted_at as data_exclusao,
         {{ etl_load_columns('updated_at', 'deleted_at is not null') }}
-    from descontos
+    from classificados
 
     {% if not is_incremental() %}
     union all
     -- unknown member: discount applications whose campaign is missing
     select
-        -1 as desconto_key,
+        -1 as desconto_id,
         -1 as desconto_original_id,
         'N/A' as codigo_desconto,
         'Desconhecida' as nome_campanha,
         cast(null as varchar(500)) as descricao,
         'Desconhecido' as tipo_desconto,
         'Desconhecido' as metodo_desconto,
-        cast(0 as decimal(14, 2)) as valor_desconto,
-        cast(0 as decimal(14, 2)) as valor_minimo_pedido,
-        cast(null as decimal(14, 2)) as valor_maximo_desconto,
-        cast(null as {{ dbt.type_int() }}) as limite_uso_por_cliente,
-        cast(null as {{ dbt.type_int() }}) as limite_uso_total,
-        'N/A' as escopo_aplicacao,
-        cast(null as varchar(60)) as restricao_produto,
-        {{ bool_literal(false) }} as eh_cumulativo,
-        {{ bool_literal(false) }} as requer_aprovacao,
+        cast(null as decimal(10, 2)) as valor_desconto,
+        cast(null as decimal(15, 2)) as min_valor_compra_regra,
+        cast(null as decimal(15, 2)) as max_valor_desconto_regra,
+        cast(null as {{ dbt.type_int() }}) as max_usos_por_cliente,
+        cast(null as {{ dbt.type_int() }}) as max_usos_total,
+        'N/A' as aplica_em,
+        cast(null as varchar(500)) as restricao_produtos,
         cast(null as {{ dbt.type_timestamp() }}) as data_inicio_validade,
         cast(null as {{ dbt.type_timestamp() }}) as data_fim_validade,
+        0 as total_usos_realizados,
+        cast(0 as decimal(15, 2)) as total_receita_gerada,
+        cast(0 as decimal(15, 2)) as total_desconto_concedido,
         'Ativo' as situacao,
         {{ bool_literal(true) }} as eh_ativo,
+        {{ bool_literal(false) }} as requer_aprovacao,
+        {{ bool_literal(false) }} as eh_cumulativo,
+        cast(null as {{ dbt.type_timestamp() }}) as data_criacao,
+        cast(null as {{ dbt.type_timestamp() }}) as data_ultima_atualizacao,
         cast(null as {{ dbt.type_timestamp() }}) as data_exclusao,
         {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
     {% endif %}

@@ -1,4 +1,4 @@
-{{ config(unique_key='equipe_key') }}
+{{ config(unique_key='equipe_id') }}
 
 with
 
@@ -18,20 +18,34 @@ equipes_alteradas as (
 
 final as (
 
-    -- a team's goal sums its sellers', and a seller can move between teams: when anything
-    -- in the window changed, every team is recomputed (a handful of rows)
+    -- a team's goal and head count sum its sellers', and a seller can move between teams:
+    -- when anything in the window changed, every team is recomputed (a handful of rows)
     select
-        equipes.team_id as equipe_key,
+        equipes.team_id as equipe_id,
         equipes.team_id as equipe_original_id,
         equipes.team_name as nome_equipe,
         equipes.team_code as codigo_equipe,
         equipes.team_type as tipo_equipe,
         equipes.team_category as categoria_equipe,
         coalesce(equipes.region_name, 'Sem regional') as regional,
+        equipes.region_state as estado_sede,
+        equipes.region_city as cidade_sede,
+        coalesce(equipes.leader_seller_id, -1) as lider_equipe_id,
+        equipes.leader_name as nome_lider,
         equipes.meta_mensal_equipe,
-        case when equipes.deleted_at is null and {{ is_true('equipes.is_active') }} then 'Ativa' else 'Inativa' end as situacao,
+        equipes.meta_mensal_equipe * 3 as meta_trimestral_equipe,
+        equipes.meta_mensal_equipe * 12 as meta_anual_equipe,
+        equipes.qtd_membros_atual,
+        equipes.created_at as data_criacao,
+        equipes.updated_at as data_ultima_atualizacao,
+        equipes.deleted_at as data_inativacao,
+        -- the original's rule: soft-deleted -> Inativa, inactive -> Suspensa, else Ativa
+        case
+            when equipes.deleted_at is not null then 'Inativa'
+            when not ({{ is_true('equipes.is_active') }}) then 'Suspensa'
+            else 'Ativa'
+        end as situacao,
         {{ as_boolean(is_true('equipes.is_active') ~ ' and equipes.deleted_at is null') }} as eh_ativa,
-        equipes.deleted_at as data_exclusao,
         {{ etl_load_columns('equipes.alterado_em', 'equipes.deleted_at is not null') }}
     from equipes
     inner join equipes_alteradas
@@ -42,17 +56,26 @@ final as (
     union all
     -- unknown member: sellers without a team
     select
-        -1 as equipe_key,
+        -1 as equipe_id,
         -1 as equipe_original_id,
         'Sem equipe' as nome_equipe,
         'N/A' as codigo_equipe,
         'Desconhecido' as tipo_equipe,
         'Desconhecida' as categoria_equipe,
         'Sem regional' as regional,
-        cast(0 as decimal(14, 2)) as meta_mensal_equipe,
+        cast(null as varchar(2)) as estado_sede,
+        cast(null as varchar(100)) as cidade_sede,
+        -1 as lider_equipe_id,
+        cast(null as varchar(200)) as nome_lider,
+        cast(0 as decimal(15, 2)) as meta_mensal_equipe,
+        cast(0 as decimal(15, 2)) as meta_trimestral_equipe,
+        cast(0 as decimal(15, 2)) as meta_anual_equipe,
+        0 as qtd_membros_atual,
+        cast(null as {{ dbt.type_timestamp() }}) as data_criacao,
+        cast(null as {{ dbt.type_timestamp() }}) as data_ultima_atualizacao,
+        cast(null as {{ dbt.type_timestamp() }}) as data_inativacao,
         'Ativa' as situacao,
         {{ bool_literal(true) }} as eh_ativa,
-        cast(null as {{ dbt.type_timestamp() }}) as data_exclusao,
         {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}
     {% endif %}
 

@@ -1,4 +1,4 @@
-{{ config(unique_key='regiao_key') }}
+{{ config(unique_key='regiao_id') }}
 
 with
 
@@ -13,7 +13,7 @@ regioes as (
 final as (
 
     select
-        region_id as regiao_key,
+        region_id as regiao_id,
         region_id as regiao_original_id,
         region_code as codigo_regiao,
         country as pais,
@@ -22,6 +22,8 @@ final as (
         state_name as nome_estado,
         city as cidade,
         ibge_code as codigo_ibge,
+        created_at as data_cadastro,
+        updated_at as data_ultima_atualizacao,
         {{ as_boolean(is_true('is_active') ~ ' and deleted_at is null') }} as eh_ativo,
         deleted_at as data_exclusao,
         {{ etl_load_columns('updated_at', 'deleted_at is not null') }}
@@ -31,7 +33,7 @@ final as (
     union all
     -- unknown member: orders without a region that match no region by the customer's city
     select
-        -1 as regiao_key,
+        -1 as regiao_id,
         -1 as regiao_original_id,
         'N/A' as codigo_regiao,
         'Desconhecido' as pais,
@@ -39,7 +41,9 @@ final as (
         'NA' as estado,
         'Desconhecido' as nome_estado,
         'Desconhecida' as cidade,
-        '0000000' as codigo_ibge,
+        cast(null as varchar(10)) as codigo_ibge,
+        cast(null as {{ dbt.type_timestamp() }}) as data_cadastro,
+        cast(null as {{ dbt.type_timestamp() }}) as data_ultima_atualizacao,
         {{ bool_literal(true) }} as eh_ativo,
         cast(null as {{ dbt.type_timestamp() }}) as data_exclusao,
         {{ etl_load_columns('cast(null as ' ~ dbt.type_timestamp() ~ ')', '1 = 0') }}

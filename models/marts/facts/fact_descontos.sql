@@ -1,4 +1,4 @@
-{{ config(unique_key='desconto_aplicado_key') }}
+{{ config(unique_key='desconto_aplicado_id') }}
 
 -- depends_on: {{ ref('dim_desconto') }}
 -- depends_on: {{ ref('dim_cliente') }}
@@ -17,18 +17,16 @@ aplicacoes as (
 final as (
 
     select
-        order_item_discount_id as desconto_aplicado_key,
-        order_item_discount_id as desconto_aplicado_original_id,
-        coalesce(discount_id, -1) as desconto_key,
-        order_item_id as venda_key,
-        {{ date_key('applied_at') }} as data_key,
-        customer_id as cliente_key,
-        product_id as produto_key,
+        order_item_discount_id as desconto_aplicado_id,
+        coalesce(discount_id, -1) as desconto_id,
+        order_item_id as venda_id,
+        coalesce({{ date_key('applied_at') }}, -1) as data_aplicacao_id,
+        coalesce(customer_id, -1) as cliente_id,
+        coalesce(product_id, -1) as produto_id,
         application_level as nivel_aplicacao,
         discount_amount as valor_desconto_aplicado,
         base_amount as valor_sem_desconto,
         final_amount as valor_com_desconto,
-        cost_amount as custo_total,
         base_amount - cost_amount as margem_antes_desconto,
         final_amount - cost_amount as margem_apos_desconto,
         (base_amount - cost_amount) - (final_amount - cost_amount) as impacto_margem,
@@ -41,6 +39,11 @@ final as (
         end as percentual_desconto_efetivo,
         approved as desconto_aprovado,
         rejection_reason as motivo_rejeicao,
+        order_number as numero_pedido,
+        application_created_at as data_inclusao,
+        application_updated_at as data_atualizacao,
+        order_item_discount_id as desconto_aplicado_original_id,
+        cost_amount as custo_total,
         applied_at as data_aplicacao,
         {{ etl_load_columns('alterado_em', 'application_deleted_at is not null or item_deleted_at is not null or order_deleted_at is not null') }}
     from aplicacoes

@@ -1,11 +1,20 @@
-{{ config(unique_key='data_key', incremental_strategy='delete+insert') }}
+{{ config(unique_key='data_id', incremental_strategy='delete+insert') }}
 
 -- depends_on: {{ ref('dim_vendedor') }}
-{# Grain: seller x month x tipo_periodo. Rankings and quartiles compare the sellers of a
-    month, so the unit of change is the month: every month touched by an event in the load
-    window (a target or any sale of that month) is recomputed whole and replaced
-    (delete+insert on the month's data_key). A new or changed sale therefore updates its
-    seller's month on the next run, and a sale moving to another seller updates both. #}
+{# Grain: seller x month x tipo_periodo (the source only knows 'Mensal'). Rankings and
+    quartiles compare the sellers of a month, so the unit of change is the month: every
+    month touched by an event in the load window (a target or any sale of that month) is
+    recomputed whole and replaced (delete+insert on the month's data_id). A new or changed
+    sale therefore updates its seller's month on the next run, and a sale moving to another
+    seller updates both.
+
+    The original's rules (CONTRACT.md): percentual_atingido = realizado / meta x 100, capped
+    at 999.99; gap_meta = realizado - meta; meta_batida = realizado >= meta; meta_superada =
+    realizado > meta; ticket_medio_realizado = realizado / quantidade_realizada (NULL when
+    0); ranking_periodo = DENSE_RANK of the month by valor_realizado desc, vendedor asc;
+    quartil_performance = NTILE(4) in the same order, Q1 the best. valor_realizado is
+    computed from the sales (the source's own realized_amount is carried beside it as
+    valor_realizado_origem; README, metric dictionary). #}
 
 with
 
@@ -46,8 +55,13 @@ metas as (
     select
         seller_targets.seller_id,
         cast({{ dbt.date_trunc('month', 'seller_targets.target_month') }} as date) as mes_referencia,
+        max(coalesce(seller_targets.period_type, 'Mensal')) as tipo_periodo,
         sum(seller_targets.target_amount) as valor_meta,
         sum(seller_targets.target_quantity) as quantidade_meta,
+        sum(seller_targets.realized_amount) as valor_realizado_origem,
+        sum(seller_targets.realized_quantity) as quantidade_realizada_origem,
+        max(case when {{ is_true('seller_targets.period_closed') }} then 1 else 0 end) as periodo_fechado_origem,
+        min(seller_targets.created_at) as data_inclusao,
         max(seller_targets.updated_at) as alterado_em
     from seller_targets
     inner join meses_alterados
@@ -83,11 +97,16 @@ combinado as (
     select
         coalesce(metas.seller_id, realizado.seller_id) as seller_id,
         coalesce(metas.mes_referencia, realizado.mes_referencia) as mes_referencia,
+        coalesce(metas.tipo_periodo, 'Mensal') as tipo_periodo,
         coalesce(metas.valor_meta, 0) as valor_meta,
-        coalesce(metas.quantidade_meta, 0) as quantidade_meta,
+        metas.quantidade_meta,
         coalesce(realizado.valor_realizado, 0) as valor_realizado,
         coalesce(realizado.quantidade_realizada, 0) as quantidade_realizada,
         coalesce(realizado.quantidade_pedidos, 0) as quantidade_pedidos,
+        metas.valor_realizado_origem,
+        metas.quantidade_realizada_origem,
+        metas.periodo_fechado_origem,
+        coalesce(metas.data_inclusao, realizado.alterado_em) as data_inclusao,
         case
             when realizado.alterado_em is null then metas.alterado_em
             when metas.alterado_em is null then realizado.alterado_em
@@ -101,51 +120,51 @@ combinado as (
 
 ),
 
-medido as (
-
-    select
-        combinado.*,
-        case
-            when combinado.valor_meta <= 0 then null
-            when 100 * combinado.valor_realizado / combinado.valor_meta > 999.99 then 999.99
-            else round(100 * combinado.valor_realizado / combinado.valor_meta, 2)
-        end as percentual_atingido
-    from combinado
-
-),
-
 final as (
 
     select
-        {{ date_key('medido.mes_referencia') }} as data_key,
-        medido.seller_id as vendedor_key,
-        coalesce(sellers.team_id, -1) as equipe_key,
-        medido.mes_referencia,
-        cast('Mensal' as varchar(20)) as tipo_periodo,
-        medido.valor_meta,
-        medido.quantidade_meta,
-        medido.valor_realizado,
-        medido.quantidade_realizada,
-        medido.quantidade_pedidos,
-        cast(medido.percentual_atingido as decimal(6, 2)) as percentual_atingido,
-        medido.valor_meta - medido.valor_realizado as gap_meta,
+        cast(combinado.seller_id * 100000000 + {{ date_key('combinado.mes_referencia') }} as {{ dbt.type_bigint() }}) as meta_id,
+        combinado.seller_id as vendedor_id,
+        {{ date_key('combinado.mes_referencia') }} as data_id,
+        combinado.valor_meta,
+        combinado.quantidade_meta,
+        combinado.valor_realizado,
+        combinado.quantidade_realizada,
+        cast(
+            case
+                when combinado.valor_meta <= 0 then 0
+                when 100 * combinado.valor_realizado / combinado.valor_meta > 999.99 then 999.99
+                else round(100 * combinado.valor_realizado / combinado.valor_meta, 2)
+            end as decimal(6, 2)
+        ) as percentual_atingido,
+        combinado.valor_realizado - combinado.valor_meta as gap_meta,
         case
-            when medido.quantidade_pedidos > 0
-                then round(medido.valor_realizado / medido.quantidade_pedidos, 2)
-            else 0
+            when combinado.quantidade_realizada > 0
+                then round(combinado.valor_realizado / combinado.quantidade_realizada, 2)
         end as ticket_medio_realizado,
-        {{ as_boolean('medido.percentual_atingido >= 100') }} as meta_batida,
-        {{ as_boolean('medido.percentual_atingido > 100') }} as meta_superada,
-        rank() over (
-            partition by medido.mes_referencia
-            order by coalesce(medido.percentual_atingido, -1) desc
+        dense_rank() over (
+            partition by combinado.mes_referencia
+            order by combinado.valor_realizado desc, combinado.seller_id asc
         ) as ranking_periodo,
-        {{ dbt.concat(["'Q'", "cast(ntile(4) over (partition by medido.mes_referencia order by coalesce(medido.percentual_atingido, -1) desc, medido.seller_id) as " ~ dbt.type_string() ~ ")"]) }} as quartil_performance,
-        {{ as_boolean('medido.mes_referencia < ' ~ dbt.date_trunc('month', timestamp_literal(etl_now()))) }} as eh_periodo_fechado,
-        {{ etl_load_columns('medido.alterado_em', '1 = 0') }}
-    from medido
+        {{ dbt.concat(["'Q'", "cast(ntile(4) over (partition by combinado.mes_referencia order by combinado.valor_realizado desc, combinado.seller_id asc) as " ~ dbt.type_string() ~ ")"]) }} as quartil_performance,
+        {{ as_boolean('combinado.valor_realizado >= combinado.valor_meta') }} as meta_batida,
+        {{ as_boolean('combinado.valor_realizado > combinado.valor_meta') }} as meta_superada,
+        {{ as_boolean(
+            'combinado.periodo_fechado_origem = 1 or (combinado.periodo_fechado_origem is null and combinado.mes_referencia < '
+            ~ dbt.date_trunc('month', timestamp_literal(etl_now())) ~ ')'
+        ) }} as eh_periodo_fechado,
+        combinado.tipo_periodo,
+        combinado.data_inclusao,
+        combinado.alterado_em as data_ultima_atualizacao,
+        coalesce(sellers.team_id, -1) as equipe_id,
+        combinado.mes_referencia,
+        combinado.quantidade_pedidos,
+        combinado.valor_realizado_origem,
+        combinado.quantidade_realizada_origem,
+        {{ etl_load_columns('combinado.alterado_em', '1 = 0') }}
+    from combinado
     left join sellers
-        on medido.seller_id = sellers.seller_id
+        on combinado.seller_id = sellers.seller_id
 
 )
 

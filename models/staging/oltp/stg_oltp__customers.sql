@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 customers as (
@@ -20,18 +21,18 @@ final as (
         customer_type,
         segment,
         credit_score,
-        value_category,
+        trim(value_category) as value_category,
         address_line,
         district,
         city,
-        state,
+        upper(trim(state)) as state,
         country,
         zip_code,
         first_signup_date,
         last_purchase_date,
-        is_active,
-        accepts_email_marketing,
-        is_vip,
+        {{ flag_to_boolean('is_active') }} as is_active,
+        {{ flag_to_boolean('accepts_email_marketing') }} as accepts_email_marketing,
+        {{ flag_to_boolean('is_vip') }} as is_vip,
         created_at,
         updated_at,
         deleted_at

@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 discount_campaigns as (
@@ -24,12 +25,12 @@ final as (
         product_restriction,
         start_at,
         end_at,
-        is_active,
-        is_stackable,
-        approval_required,
-        usage_count,
-        total_revenue,
-        total_discount,
+        {{ flag_to_boolean('is_active') }} as is_active,
+        {{ flag_to_boolean('is_stackable') }} as is_stackable,
+        {{ flag_to_boolean('approval_required') }} as approval_required,
+        current_usage_count,
+        total_revenue_generated,
+        total_discount_given,
         created_at,
         updated_at,
         deleted_at

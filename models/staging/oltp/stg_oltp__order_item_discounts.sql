@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 order_item_discounts as (
@@ -18,7 +19,7 @@ final as (
         base_amount,
         final_amount,
         applied_at,
-        approved,
+        {{ flag_to_boolean('approved') }} as approved,
         rejection_reason,
         created_at,
         updated_at,

@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 order_items as (
@@ -23,7 +24,7 @@ final as (
         returned_amount,
         commission_percent,
         commission_amount,
-        had_discount,
+        {{ flag_to_boolean('had_discount') }} as had_discount,
         created_at,
         updated_at,
         deleted_at

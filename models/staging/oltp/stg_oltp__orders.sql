@@ -22,7 +22,8 @@ final as (
         delivered_at,
         canceled_at,
         sales_channel,
-        currency_code,
+        upper(trim(currency_code)) as currency_code,
+        notes,
         created_at,
         updated_at,
         deleted_at

@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 products as (
@@ -32,9 +33,9 @@ final as (
         cost_price,
         list_price,
         suggested_margin_percent,
-        is_perishable,
-        is_fragile,
-        requires_refrigeration,
+        {{ flag_to_boolean('is_perishable') }} as is_perishable,
+        {{ flag_to_boolean('is_fragile') }} as is_fragile,
+        {{ flag_to_boolean('requires_refrigeration') }} as requires_refrigeration,
         minimum_age,
         min_stock,
         max_stock,

@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 regions as (
@@ -17,7 +18,7 @@ final as (
         state_name,
         city,
         ibge_code,
-        is_active,
+        {{ flag_to_boolean('is_active') }} as is_active,
         created_at,
         updated_at,
         deleted_at

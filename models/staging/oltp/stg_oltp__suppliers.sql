@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 suppliers as (
@@ -13,7 +14,7 @@ final as (
         supplier_code,
         trim(supplier_name) as supplier_name,
         country,
-        is_active,
+        {{ flag_to_boolean('is_active') }} as is_active,
         created_at,
         updated_at,
         deleted_at

@@ -1,3 +1,4 @@
+-- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
 with
 
 teams as (
@@ -15,7 +16,7 @@ final as (
         team_type,
         team_category,
         region_id,
-        is_active,
+        {{ flag_to_boolean('is_active') }} as is_active,
         created_at,
         updated_at,
         deleted_at

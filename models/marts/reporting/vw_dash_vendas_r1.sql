@@ -1,5 +1,10 @@
--- Sales at item grain joined to every dimension, with margem_bruta: what the sales
--- dashboard reads (today's VW_DASH_VENDAS_R1). Soft-deleted sales are left out.
+{#- fact.VW_DASH_VENDAS_R1: what the sales dashboard reads. One row per order item of
+    fact_vendas with its date, customer, product, region and seller, and margem_bruta.
+    Soft-deleted items are left out; joins are left joins, so no sale drops out while
+    a dimension row is late (the original's inner joins lose nothing either, its keys
+    being complete). -#}
+{{ config(schema='fact') }}
+
 with
 
 fact_vendas as (
@@ -38,46 +43,34 @@ dim_vendedor as (
 
 ),
 
-dim_equipe as (
-
-    select * from {{ ref('dim_equipe') }}
-
-),
-
 final as (
 
     select
-        fact_vendas.venda_key,
+        fact_vendas.venda_id,
+        fact_vendas.venda_original_id,
         fact_vendas.numero_pedido,
-        fact_vendas.pedido_original_id,
-        fact_vendas.data_pedido,
-        dim_data.data,
+        fact_vendas.data_id,
+        dim_data.data_completa,
         dim_data.ano,
+        dim_data.trimestre,
         dim_data.mes,
-        dim_data.periodo_mes,
-        dim_data.nome_dia_semana,
-        dim_data.dia_da_semana,
-        fact_vendas.status_pedido,
-        fact_vendas.canal_venda,
-        fact_vendas.cliente_key,
+        dim_data.nome_mes,
+        fact_vendas.cliente_id,
+        dim_cliente.nome_cliente,
         dim_cliente.tipo_cliente,
         dim_cliente.segmento,
-        dim_cliente.estado as estado_cliente,
-        fact_vendas.produto_key,
+        fact_vendas.produto_id,
         dim_produto.nome_produto,
         dim_produto.categoria,
         dim_produto.subcategoria,
         dim_produto.marca,
-        fact_vendas.regiao_key,
-        dim_regiao.regiao_pais,
+        fact_vendas.regiao_id,
         dim_regiao.estado,
         dim_regiao.cidade,
-        fact_vendas.vendedor_key,
+        dim_regiao.regiao_pais,
+        fact_vendas.vendedor_id,
         dim_vendedor.nome_vendedor,
-        dim_vendedor.equipe_key,
-        dim_equipe.nome_equipe,
-        dim_equipe.tipo_equipe,
-        dim_equipe.regional,
+        dim_vendedor.nome_equipe,
         fact_vendas.quantidade_vendida,
         fact_vendas.preco_unitario_tabela,
         fact_vendas.valor_total_bruto,
@@ -89,21 +82,21 @@ final as (
         fact_vendas.valor_devolvido,
         fact_vendas.percentual_comissao,
         fact_vendas.valor_comissao,
-        fact_vendas.teve_desconto
+        fact_vendas.teve_desconto,
+        fact_vendas.data_inclusao,
+        fact_vendas.data_atualizacao
     from fact_vendas
     left join dim_data
-        on fact_vendas.data_key = dim_data.data_key
+        on fact_vendas.data_id = dim_data.data_id
     left join dim_cliente
-        on fact_vendas.cliente_key = dim_cliente.cliente_key
+        on fact_vendas.cliente_id = dim_cliente.cliente_id
     left join dim_produto
-        on fact_vendas.produto_key = dim_produto.produto_key
+        on fact_vendas.produto_id = dim_produto.produto_id
     left join dim_regiao
-        on fact_vendas.regiao_key = dim_regiao.regiao_key
+        on fact_vendas.regiao_id = dim_regiao.regiao_id
     left join dim_vendedor
-        on fact_vendas.vendedor_key = dim_vendedor.vendedor_key
-    left join dim_equipe
-        on dim_vendedor.equipe_key = dim_equipe.equipe_key
-    where not ({{ is_true('fact_vendas._etl_source_deleted') }})
+        on fact_vendas.vendedor_id = dim_vendedor.vendedor_id
+    where not ({{ ecommerce_dw.is_true('fact_vendas._etl_source_deleted') }})
 
 )
 

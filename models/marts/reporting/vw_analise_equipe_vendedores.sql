@@ -1,0 +1,76 @@
+{#- dim.VW_ANALISE_EQUIPE_VENDEDORES: per active team (eh_ativa), its active sellers
+    (eh_ativo): head count, leaders, the sum and average of their individual goals
+    against the team's official goal, and the head count by seniority. A seniority is
+    matched with or without its accent (Júnior/Junior, Sênior/Senior). The unknown
+    members (-1) are left out. -#}
+{{ config(schema='dim') }}
+
+with
+
+dim_equipe as (
+
+    select * from {{ ref('dim_equipe') }}
+
+),
+
+dim_vendedor as (
+
+    select * from {{ ref('dim_vendedor') }}
+
+),
+
+vendedores_ativos as (
+
+    select
+        dim_vendedor.vendedor_id,
+        dim_vendedor.equipe_id,
+        dim_vendedor.eh_lider,
+        dim_vendedor.meta_mensal_base,
+        dim_vendedor.nivel_senioridade
+    from dim_vendedor
+    where
+        dim_vendedor.vendedor_id <> -1
+        and {{ ecommerce_dw.is_true('dim_vendedor.eh_ativo') }}
+
+),
+
+final as (
+
+    select
+        dim_equipe.equipe_id,
+        dim_equipe.nome_equipe,
+        dim_equipe.tipo_equipe,
+        dim_equipe.regional,
+        count(vendedores_ativos.vendedor_id) as total_vendedores,
+        sum(case when {{ ecommerce_dw.is_true('vendedores_ativos.eh_lider') }} then 1 else 0 end) as total_lideres,
+        sum(vendedores_ativos.meta_mensal_base) as soma_metas_individuais,
+        avg(vendedores_ativos.meta_mensal_base) as media_meta_por_vendedor,
+        dim_equipe.meta_mensal_equipe as meta_oficial_equipe,
+        dim_equipe.meta_mensal_equipe - sum(vendedores_ativos.meta_mensal_base) as diferenca_metas,
+        sum(
+            case when vendedores_ativos.nivel_senioridade in ('Júnior', 'Junior') then 1 else 0 end
+        ) as juniors,
+        sum(case when vendedores_ativos.nivel_senioridade = 'Pleno' then 1 else 0 end) as plenos,
+        sum(
+            case
+                when vendedores_ativos.nivel_senioridade in ('Sênior', 'Senior', 'Especialista', 'Gerente')
+                    then 1
+                else 0
+            end
+        ) as seniors
+    from dim_equipe
+    left join vendedores_ativos
+        on dim_equipe.equipe_id = vendedores_ativos.equipe_id
+    where
+        dim_equipe.equipe_id <> -1
+        and {{ ecommerce_dw.is_true('dim_equipe.eh_ativa') }}
+    group by
+        dim_equipe.equipe_id,
+        dim_equipe.nome_equipe,
+        dim_equipe.tipo_equipe,
+        dim_equipe.regional,
+        dim_equipe.meta_mensal_equipe
+
+)
+
+select * from final
