@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -210,13 +211,14 @@ def test_alerts_once_posts_the_watermark_delay_of_real_pending_source_rows(
 
 
 def test_the_runner_reads_as_the_monitor_login_when_one_is_configured() -> None:
+    etl_login, monitor_login = secrets.token_hex(8), secrets.token_hex(8)  # no literal
     environ = {
         "ETL_PG_USER": "etl_user",
-        "ETL_PG_PASSWORD": "etl-pw",
+        "ETL_PG_PASSWORD": etl_login,
         "ETL_PG_MONITOR_USER": "etl_monitor",
-        "ETL_PG_MONITOR_PASSWORD": "mon-pw",
+        "ETL_PG_MONITOR_PASSWORD": monitor_login,
         "ETL_SQL_USER": "etl_user",
     }
     alerts.use_monitor_login(environ)
-    assert (environ["ETL_PG_USER"], environ["ETL_PG_PASSWORD"]) == ("etl_monitor", "mon-pw")
+    assert (environ["ETL_PG_USER"], environ["ETL_PG_PASSWORD"]) == ("etl_monitor", monitor_login)
     assert environ["ETL_SQL_USER"] == "etl_user"  # no SQL Server monitor login: unchanged
