@@ -1,13 +1,15 @@
 """The engine floor: dbt's own compiled full-build SQL, executed directly in DuckDB.
 
-What it runs: for every model and seed of a full load (but the views over the load's own
-ctl/audit bookkeeping, which only hooks create), in dependency order
+What it runs: for every model, snapshot and seed of a full load (but the views over the
+load's own ctl/audit bookkeeping, which only hooks create), in dependency order
 (manifest.json's parent_map), in ONE DuckDB connection to a fresh file, with the source
 attached the way profiles.yml attaches it:
 
 - seed: `create table <relation> as select * from read_csv(<seed csv>)`;
 - view: `create or replace view <relation> as (<compiled code>)`;
-- table / incremental: `create or replace table <relation> as (<compiled code>)`.
+- table / incremental: `create or replace table <relation> as (<compiled code>)`;
+- snapshot (its first build): `create or replace table <relation> as (select *, <dbt's
+  version columns> from (<compiled code>))`, the columns dbt's snapshot adds.
 
 The compiled code is the one dbt ran in that full load (run_results.json `compiled_code`):
 a full-build compile, so the entity models' window has no lower bound and ends at the
@@ -121,7 +123,7 @@ def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
     results = {
         item["unique_id"]: item
         for item in run_results["results"]
-        if item["unique_id"].split(".")[0] in ("model", "seed")
+        if item["unique_id"].split(".")[0] in ("model", "seed", "snapshot")
     }
     failed = [uid for uid, item in results.items() if item["status"] != "success"]
     if failed:
@@ -155,6 +157,10 @@ def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
         code = results[uid]["compiled_code"]
         if not code:
             raise ValueError(f"no compiled code for {uid} in run_results.json")
+        if materialized == "snapshot":
+            sql = f"create or replace table {relation} as (\n{_snapshot_first_build(node, code)}\n)"
+            statements.append(Statement(uid, "table", relation, sql))
+            continue
         if materialized == "view":
             kind = "view"
         elif materialized in ("table", "incremental"):
@@ -164,6 +170,18 @@ def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
         sql = f"create or replace {kind} {relation} as (\n{code}\n)"
         statements.append(Statement(uid, kind, relation, sql))
     return statements
+
+
+def _snapshot_first_build(node: dict[str, Any], code: str) -> str:
+    """What dbt's timestamp-strategy snapshot writes on its first build: the query's rows,
+    each the current version, valid from its updated_at (dbt's build_snapshot_table)."""
+    key, updated_at = node["config"]["unique_key"], node["config"]["updated_at"]
+    return (
+        f"select *, md5(coalesce(cast({key} as varchar), '') || '|' ||"
+        f" coalesce(cast({updated_at} as varchar), '')) as dbt_scd_id,"
+        f" {updated_at} as dbt_updated_at, {updated_at} as dbt_valid_from,"
+        f" cast(null as timestamp) as dbt_valid_to from (\n{code}\n) as snapshot_query"
+    )
 
 
 def execute(statements: list[Statement], source: Path, out: Path) -> float:

@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Load the warehouse: runs dbt (build, or compile for --dry-run) for the ETL "
             "entities, writes audit.etl_run / audit.etl_run_entity from dbt's results and "
-            "keeps ctl.etl_control true. Entities are the dbt models with meta.etl."
+            "keeps ctl.etl_control true. Entities are the dbt models and snapshots with "
+            "meta.etl."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -1,8 +1,8 @@
 """Live progress of a run, from dbt's JSON log events as they stream.
 
 Events understood:
-- node start / finish of an entity model (LogStartLine, LogModelResult, SkippingDetails...):
-  the entity started, finished with a status;
+- node start / finish of an entity model or snapshot (LogStartLine, LogModelResult,
+  LogSnapshotResult, SkippingDetails...): the entity started, finished with a status;
 - "ETL_PROGRESS {json}" messages the load macros log per batch:
   {"entity", "batch", "batches", "rows", "extracted"}.
 
@@ -30,11 +30,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from orchestrator.results import ENTITY_RESOURCE_TYPES
+
 log = logging.getLogger(__name__)
 
 PROGRESS_PREFIX = "ETL_PROGRESS "
 _START_EVENTS = {"LogStartLine", "NodeStart"}
-_FINISH_EVENTS = {"LogModelResult", "NodeFinished", "SkippingDetails", "LogSkipResult"}
+_FINISH_EVENTS = {
+    "LogModelResult",
+    "LogSnapshotResult",
+    "NodeFinished",
+    "SkippingDetails",
+    "LogSkipResult",
+}
 
 
 def _now_iso() -> str:
@@ -90,7 +98,9 @@ def interpret(event: dict[str, Any], entities: set[str]) -> ProgressUpdate | Non
             extracted=_int(payload.get("extracted")),
         )
     node = data.get("node_info") or {}
-    if node.get("resource_type") != "model" or node.get("node_name") not in entities:
+    if node.get("resource_type") not in ENTITY_RESOURCE_TYPES:
+        return None
+    if node.get("node_name") not in entities:
         return None
     name = info.get("name", "")
     if name in _START_EVENTS:

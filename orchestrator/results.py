@@ -1,5 +1,6 @@
-"""Reading dbt's documented artifacts: manifest.json (which models are ETL entities, what
-they depend on, which tests guard them) and run_results.json (what happened to each node).
+"""Reading dbt's documented artifacts: manifest.json (which models and snapshots are ETL
+entities, what they depend on, which tests guard them) and run_results.json (what happened
+to each node).
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+# Resource types that can be ETL entities: the entity models, and the snapshots that keep
+# the history (snapshots/_snapshots.yml, meta.etl kind: snapshot).
+ENTITY_RESOURCE_TYPES = ("model", "snapshot")
+
 
 @dataclass(frozen=True)
 class Entity:
-    """An ETL entity: a model whose config carries meta.etl."""
+    """An ETL entity: a model or snapshot whose config carries meta.etl."""
 
     name: str
     unique_id: str
@@ -67,7 +72,7 @@ def load_project(manifest_path: Path) -> Project:
     tests_of: dict[str, list[str]] = {}
     for unique_id, node in manifest.get("nodes", {}).items():
         parents[unique_id] = list(node.get("depends_on", {}).get("nodes", []))
-        if node.get("resource_type") == "model":
+        if node.get("resource_type") in ENTITY_RESOURCE_TYPES:
             etl = (node.get("config", {}).get("meta") or {}).get("etl")
             if etl:
                 entities[node["name"]] = Entity(node["name"], unique_id, node["schema"], etl)

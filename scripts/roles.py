@@ -7,7 +7,7 @@ Four roles, the names the original system's users know (roles are cluster-wide; 
 grants are for one database, and re-running converges to exactly what is below):
 
 - etl_user: the ETL login. Owns the warehouse schemas (dim, fact, ctl, audit, staging,
-  intermediate, ref) and everything in them, may create schemas in the database (dbt and
+  intermediate, ref, snapshots) and everything in them, may create schemas in the database (dbt and
   the orchestrator create what is missing), reads every column of the source schema core.
   Writes nothing in core.
 - etl_monitor: the monitor and the alert runner. Reads ctl, audit, dim and fact; reads the
@@ -15,7 +15,7 @@ grants are for one database, and re-running converges to exactly what is below):
   source sample); inserts into audit.connection_login_events its own connection events
   (row-level security: login_name must be itself) and writes nothing else.
 - bi_reader: the business dashboards. Reads the tables and views of dim and fact; no
-  access to core (raw personal data), ctl, audit, staging, intermediate or ref; writes
+  access to core (raw personal data), ctl, audit, staging, intermediate, ref or snapshots; writes
   nothing.
 - etl_backup: backups only. Reads every schema of the database as pg_dump needs (and
   BYPASSRLS, without which pg_dump refuses a table with row-level security); writes
@@ -73,7 +73,7 @@ READERS = (MONITOR, BI, BACKUP)
 SOURCE_SCHEMA = "core"
 # Owned by etl_user: what dbt and the orchestrator build (generate_schema_name keeps these
 # names on every target).
-WAREHOUSE_SCHEMAS = ("dim", "fact", "ctl", "audit", "staging", "intermediate", "ref")
+WAREHOUSE_SCHEMAS = ("dim", "fact", "ctl", "audit", "staging", "intermediate", "ref", "snapshots")
 # What each reading role may SELECT (tables and views, present and future).
 READS = {
     MONITOR: ("dim", "fact", "ctl", "audit"),

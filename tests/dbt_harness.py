@@ -26,6 +26,10 @@ ENTITIES = (
     "fact_metas",
     "fact_descontos",
 )
+# The history snapshots (snapshots/, meta.etl kind: snapshot): ETL entities too, with their
+# window in audit.etl_load_window and their audit.etl_run_entity row, but no
+# ctl.etl_control row (dbt compares the whole source: there is no watermark).
+SNAPSHOTS = ("snap_oltp__customers", "snap_oltp__products")
 WINDOW_COLUMNS = (
     "status, load_kind, extracted_count, upserted_count, soft_deleted_count, quarantined_count,"
     " batches, backlog_after_count, watermark_from_updated_at, watermark_from_id,"

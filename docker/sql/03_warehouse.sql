@@ -8,7 +8,7 @@
 --   ctl, audit    owner      SELECT        -           (backup)
 --   staging,      owner      -             -           (backup)
 --   intermediate,
---   ref
+--   ref, snapshots
 -- etl_monitor's INSERT on audit.connection_login_events comes with the table, in
 -- 06_connection_audit.sql. bi_reader never reads ctl, audit or the source.
 
@@ -28,6 +28,7 @@ IF SCHEMA_ID(N'audit') IS NULL EXEC('create schema audit authorization etl_user'
 IF SCHEMA_ID(N'staging') IS NULL EXEC('create schema staging authorization etl_user');
 IF SCHEMA_ID(N'intermediate') IS NULL EXEC('create schema intermediate authorization etl_user');
 IF SCHEMA_ID(N'ref') IS NULL EXEC('create schema ref authorization etl_user');
+IF SCHEMA_ID(N'snapshots') IS NULL EXEC('create schema snapshots authorization etl_user');
 GO
 
 -- Schemas made before (by hand, by an older init) come back to etl_user.
@@ -38,6 +39,7 @@ ALTER AUTHORIZATION ON SCHEMA::audit TO etl_user;
 ALTER AUTHORIZATION ON SCHEMA::staging TO etl_user;
 ALTER AUTHORIZATION ON SCHEMA::intermediate TO etl_user;
 ALTER AUTHORIZATION ON SCHEMA::ref TO etl_user;
+ALTER AUTHORIZATION ON SCHEMA::snapshots TO etl_user;
 GO
 
 -- etl_user creates its tables, views and procedures (the connection audit's) in the

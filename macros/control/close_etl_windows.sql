@@ -1,12 +1,14 @@
-{#- on-run-end: entity models that failed or were skipped get their window closed as
-    such and their control row marked, so state stays true when dbt is run directly
-    (`dbt build --select dim_cliente+`). Their watermark is not touched. -#}
+{#- on-run-end: entity models and snapshots (meta.etl) that failed or were skipped get
+    their window closed as such and their control row marked (snapshots have none), so
+    state stays true when dbt is run directly (`dbt build --select dim_cliente+`). Their
+    watermark is not touched. -#}
 {% macro close_etl_windows(results) %}
-    {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
+    {% if not execute or flags.WHICH not in ['run', 'build', 'snapshot'] %}{{ return('') }}{% endif %}
     {% set entities = ecommerce_dw.etl_entities() %}
     {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
     {% set now = ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) %}
-    {% for result in results if result.node.name in entities and result.node.resource_type == 'model' %}
+    {% for result in results if (result.node.resource_type == 'model' and result.node.name in entities)
+        or (result.node.resource_type == 'snapshot' and (result.node.config.meta or {}).get('etl')) %}
         {% set status = result.status | string %}
         {% if status in ['error', 'skipped'] %}
             {% set final_status = 'failed' if status == 'error' else 'skipped' %}
@@ -19,7 +21,8 @@
             {% do run_query("insert into " ~ window_table ~ " (invocation_id, run_id, entity_name, load_kind, status,"
                 ~ " source_relation, updated_at_column, id_column, cutoff_at, batch_size, batches, extracted_count,"
                 ~ " backlog_after_count, planned_at, finished_at, error_message) select '" ~ invocation_id ~ "', '"
-                ~ ecommerce_dw.etl_run_id() ~ "', '" ~ entity ~ "', 'incremental', '" ~ final_status
+                ~ ecommerce_dw.etl_run_id() ~ "', '" ~ entity ~ "', '"
+                ~ ('snapshot' if result.node.resource_type == 'snapshot' else 'incremental') ~ "', '" ~ final_status
                 ~ "', '', '', '', " ~ now ~ ", 0, 0, 0, 0, " ~ now ~ ", " ~ now ~ ", '" ~ message ~ "'"
                 ~ " where not exists (select 1 from " ~ window_table ~ " where invocation_id = '" ~ invocation_id
                 ~ "' and entity_name = '" ~ entity ~ "')") %}

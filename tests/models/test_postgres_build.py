@@ -25,7 +25,8 @@ def test_whole_project_builds_and_every_test_passes_on_postgres(
 
     for result in (first, second):
         statuses = {str(r.status) for r in result.result}
-        assert statuses <= {"success", "pass", "warn"}, statuses
+        # exposures and the overview are not built: dbt reports them as no-op
+        assert statuses <= {"success", "pass", "warn", "no-op"}, statuses
         # the one warning the generated source gives: the OLTP's own realised figures
         # differ from the sales (by design; README, metric dictionary)
         warned = {r.node.name for r in result.result if str(r.status) == "warn"}

@@ -27,6 +27,8 @@ ENTITIES = {
     "fact_metas",
     "fact_descontos",
 }
+# the history snapshots, ETL entities too (audited, no ctl.etl_control row: no watermark)
+SNAPSHOTS = {"snap_oltp__customers", "snap_oltp__products"}
 CUTOFF = datetime.fromisoformat(NOW) - timedelta(minutes=2)
 
 
@@ -74,13 +76,13 @@ def test_full_run_audit_counts_equal_independent_counts(built_site: tuple[Site, 
     run = site.last_run()
     assert run["status"] == "success"
     assert run["entities_requested"] == "all"
-    assert (run["entities_succeeded"], run["entities_failed"]) == (9, 0)
+    assert (run["entities_succeeded"], run["entities_failed"]) == (11, 0)
     assert run["finished_at"] is not None
     entities = site.entities(run["run_id"])
-    assert set(entities) == ENTITIES
+    assert set(entities) == ENTITIES | SNAPSHOTS
     assert {row["status"] for row in entities.values()} == {"success"}
     for entity, row in entities.items():
-        schema = "dim" if entity.startswith("dim") else "fact"
+        schema = "snapshots" if entity in SNAPSHOTS else entity.split("_", 1)[0]
         stamped = site.dw(
             f"select count(*) from {schema}.{entity} where _etl_run_id = ?", run["run_id"]
         )[0][0]
@@ -96,7 +98,8 @@ def test_full_run_audit_counts_equal_independent_counts(built_site: tuple[Site, 
     )
     # the watermark recorded is the control row's
     watermarks = site.watermarks()
-    for entity, row in entities.items():
+    for entity in ENTITIES:
+        row = entities[entity]
         assert (row["watermark_to_updated_at"], row["watermark_to_id"]) == watermarks[entity]
     progress = json.loads(site.warehouse.with_name("dw.duckdb.progress.json").read_text())
     assert progress["run_id"] == run["run_id"] and progress["status"] == "success"
@@ -177,6 +180,8 @@ def _state(site: Site) -> dict[str, object]:
     for entity in ENTITIES:
         schema = "dim" if entity.startswith("dim") else "fact"
         state[entity] = site.dw(f"select count(*), max(_etl_run_id) from {schema}.{entity}")
+    for snapshot in SNAPSHOTS:
+        state[snapshot] = site.dw(f"select count(*), max(_etl_run_id) from snapshots.{snapshot}")
     state["quarantine"] = site.dw("select count(*) from audit.etl_quarantine")
     return state
 
@@ -192,7 +197,7 @@ def test_dry_run_writes_nothing_outside_audit(site: Site) -> None:
     run = site.last_run()
     assert run["is_dry_run"] is True and run["status"] == "success"
     entities = site.entities(run["run_id"])
-    assert set(entities) == ENTITIES
+    assert set(entities) == ENTITIES | SNAPSHOTS
     assert {row["status"] for row in entities.values()} == {"dry_run"}
     assert all(row["is_dry_run"] for row in entities.values())
 

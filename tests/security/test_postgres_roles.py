@@ -55,7 +55,7 @@ PASSWORD_VARIABLES = {
     "bi_reader": "ETL_PG_BI_PASSWORD",
     "etl_backup": "ETL_PG_BACKUP_PASSWORD",
 }
-WAREHOUSE_SCHEMAS = ("dim", "fact", "ctl", "audit", "staging", "intermediate", "ref")
+WAREHOUSE_SCHEMAS = ("dim", "fact", "ctl", "audit", "staging", "intermediate", "ref", "snapshots")
 PERSONAL = ("full_name", "email", "phone", "document_number", "birth_date", "address_line")
 DENIED = psycopg2.errors.InsufficientPrivilege
 APP_VARIABLES = [

@@ -40,7 +40,7 @@ final as (
         first_signup_date as data_primeiro_cadastro,
         last_purchase_date as data_ultima_compra,
         updated_at as data_ultima_atualizacao,
-        total_compras_historico,
+        cast(total_compras_historico as {{ dbt.type_int() }}) as total_compras_historico,
         valor_total_gasto_historico,
         ticket_medio_historico,
         {{ as_boolean(is_true('is_active') ~ ' and deleted_at is null') }} as eh_ativo,

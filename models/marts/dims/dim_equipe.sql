@@ -35,7 +35,7 @@ final as (
         equipes.meta_mensal_equipe,
         equipes.meta_mensal_equipe * 3 as meta_trimestral_equipe,
         equipes.meta_mensal_equipe * 12 as meta_anual_equipe,
-        equipes.qtd_membros_atual,
+        cast(equipes.qtd_membros_atual as {{ dbt.type_int() }}) as qtd_membros_atual,
         equipes.created_at as data_criacao,
         equipes.updated_at as data_ultima_atualizacao,
         equipes.deleted_at as data_inativacao,

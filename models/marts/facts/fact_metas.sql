@@ -127,9 +127,9 @@ final as (
         combinado.seller_id as vendedor_id,
         {{ date_key('combinado.mes_referencia') }} as data_id,
         combinado.valor_meta,
-        combinado.quantidade_meta,
+        cast(combinado.quantidade_meta as {{ dbt.type_int() }}) as quantidade_meta,
         combinado.valor_realizado,
-        combinado.quantidade_realizada,
+        cast(combinado.quantidade_realizada as {{ dbt.type_int() }}) as quantidade_realizada,
         cast(
             case
                 when combinado.valor_meta <= 0 then 0
@@ -140,7 +140,7 @@ final as (
         combinado.valor_realizado - combinado.valor_meta as gap_meta,
         case
             when combinado.quantidade_realizada > 0
-                then round(combinado.valor_realizado / combinado.quantidade_realizada, 2)
+                then cast(round(combinado.valor_realizado / combinado.quantidade_realizada, 2) as decimal(15, 2))
         end as ticket_medio_realizado,
         dense_rank() over (
             partition by combinado.mes_referencia
@@ -160,7 +160,7 @@ final as (
         combinado.mes_referencia,
         combinado.quantidade_pedidos,
         combinado.valor_realizado_origem,
-        combinado.quantidade_realizada_origem,
+        cast(combinado.quantidade_realizada_origem as {{ dbt.type_int() }}) as quantidade_realizada_origem,
         {{ etl_load_columns('combinado.alterado_em', '1 = 0') }}
     from combinado
     left join sellers

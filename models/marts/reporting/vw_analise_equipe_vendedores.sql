@@ -42,21 +42,25 @@ final as (
         dim_equipe.tipo_equipe,
         dim_equipe.regional,
         count(vendedores_ativos.vendedor_id) as total_vendedores,
-        sum(case when {{ ecommerce_dw.is_true('vendedores_ativos.eh_lider') }} then 1 else 0 end) as total_lideres,
+        cast(sum(case when {{ ecommerce_dw.is_true('vendedores_ativos.eh_lider') }} then 1 else 0 end) as {{ dbt.type_int() }}) as total_lideres,
         sum(vendedores_ativos.meta_mensal_base) as soma_metas_individuais,
-        avg(vendedores_ativos.meta_mensal_base) as media_meta_por_vendedor,
+        cast(avg(vendedores_ativos.meta_mensal_base) as decimal(38, 6)) as media_meta_por_vendedor,
         dim_equipe.meta_mensal_equipe as meta_oficial_equipe,
         dim_equipe.meta_mensal_equipe - sum(vendedores_ativos.meta_mensal_base) as diferenca_metas,
-        sum(
-            case when vendedores_ativos.nivel_senioridade in ('Júnior', 'Junior') then 1 else 0 end
+        cast(
+            sum(
+                case when vendedores_ativos.nivel_senioridade in ('Júnior', 'Junior') then 1 else 0 end
+            ) as {{ dbt.type_int() }}
         ) as juniors,
-        sum(case when vendedores_ativos.nivel_senioridade = 'Pleno' then 1 else 0 end) as plenos,
-        sum(
-            case
-                when vendedores_ativos.nivel_senioridade in ('Sênior', 'Senior', 'Especialista', 'Gerente')
-                    then 1
-                else 0
-            end
+        cast(sum(case when vendedores_ativos.nivel_senioridade = 'Pleno' then 1 else 0 end) as {{ dbt.type_int() }}) as plenos,
+        cast(
+            sum(
+                case
+                    when vendedores_ativos.nivel_senioridade in ('Sênior', 'Senior', 'Especialista', 'Gerente')
+                        then 1
+                    else 0
+                end
+            ) as {{ dbt.type_int() }}
         ) as seniors
     from dim_equipe
     left join vendedores_ativos

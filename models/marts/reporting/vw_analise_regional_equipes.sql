@@ -27,16 +27,16 @@ final as (
     select
         equipes.regional,
         count(*) as total_equipes,
-        sum(equipes.qtd_membros_atual) as total_vendedores,
+        cast(sum(equipes.qtd_membros_atual) as {{ dbt.type_int() }}) as total_vendedores,
         sum(equipes.meta_mensal_equipe) as meta_mensal_regional,
-        avg(equipes.meta_mensal_equipe) as meta_media_por_equipe,
+        cast(avg(equipes.meta_mensal_equipe) as decimal(38, 6)) as meta_media_por_equipe,
         min(equipes.meta_mensal_equipe) as menor_meta,
         max(equipes.meta_mensal_equipe) as maior_meta,
-        sum(equipes.meta_mensal_equipe) / nullif(sum(equipes.qtd_membros_atual), 0) as meta_per_capita_regional,
-        sum(case when equipes.tipo_equipe = 'Vendas Diretas' then 1 else 0 end) as equipes_diretas,
-        sum(case when equipes.tipo_equipe = 'Inside Sales' then 1 else 0 end) as equipes_inside,
-        sum(case when equipes.tipo_equipe = 'Key Accounts' then 1 else 0 end) as equipes_key_accounts,
-        sum(case when equipes.tipo_equipe = 'E-commerce' then 1 else 0 end) as equipes_ecommerce
+        cast(sum(equipes.meta_mensal_equipe) / nullif(sum(equipes.qtd_membros_atual), 0) as decimal(38, 6)) as meta_per_capita_regional,
+        cast(sum(case when equipes.tipo_equipe = 'Vendas Diretas' then 1 else 0 end) as {{ dbt.type_int() }}) as equipes_diretas,
+        cast(sum(case when equipes.tipo_equipe = 'Inside Sales' then 1 else 0 end) as {{ dbt.type_int() }}) as equipes_inside,
+        cast(sum(case when equipes.tipo_equipe = 'Key Accounts' then 1 else 0 end) as {{ dbt.type_int() }}) as equipes_key_accounts,
+        cast(sum(case when equipes.tipo_equipe = 'E-commerce' then 1 else 0 end) as {{ dbt.type_int() }}) as equipes_ecommerce
     from equipes
     group by equipes.regional
 

@@ -32,10 +32,12 @@ final as (
         dim_cliente.ticket_medio_historico,
         dim_cliente.eh_cliente_vip,
         dim_cliente.aceita_email_marketing,
-        case
-            when dim_cliente.data_ultima_compra is null then null
-            else {{ dbt.datediff('dim_cliente.data_ultima_compra', ecommerce_dw.reporting_now(), 'day') }}
-        end as dias_desde_ultima_compra
+        cast(
+            case
+                when dim_cliente.data_ultima_compra is null then null
+                else {{ dbt.datediff('dim_cliente.data_ultima_compra', ecommerce_dw.reporting_now(), 'day') }}
+            end as {{ dbt.type_int() }}
+        ) as dias_desde_ultima_compra
     from dim_cliente
     where
         dim_cliente.cliente_id <> -1

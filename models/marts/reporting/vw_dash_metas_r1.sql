@@ -84,7 +84,7 @@ sales_monthly as (
         dim_data.primeiro_dia_mes as data_completa,
         fact_vendas.vendedor_id,
         sum(fact_vendas.valor_total_liquido) as valor_realizado,
-        sum(fact_vendas.quantidade_vendida) as itens_realizados,
+        cast(sum(fact_vendas.quantidade_vendida) as {{ dbt.type_int() }}) as itens_realizados,
         count(distinct fact_vendas.numero_pedido) as pedidos_realizados
     from fact_vendas
     inner join dim_data

@@ -38,7 +38,7 @@ final as (
             when dim_desconto.data_fim_validade is null then 'Sem Expiração'
             else 'Válido'
         end as status_validade,
-        {{ dbt.datediff(now, 'dim_desconto.data_fim_validade', 'day') }} as dias_ate_expirar,
+        cast({{ dbt.datediff(now, 'dim_desconto.data_fim_validade', 'day') }} as {{ dbt.type_int() }}) as dias_ate_expirar,
         dim_desconto.total_usos_realizados,
         dim_desconto.total_receita_gerada,
         dim_desconto.total_desconto_concedido,
@@ -46,16 +46,20 @@ final as (
         cast(null as varchar(50)) as canal_divulgacao,
         dim_desconto.eh_cumulativo,
         dim_desconto.requer_aprovacao,
-        case
-            when dim_desconto.total_usos_realizados > 0
-                then dim_desconto.total_receita_gerada / dim_desconto.total_usos_realizados
-            else 0
-        end as ticket_medio_com_desconto,
-        case
-            when dim_desconto.total_usos_realizados > 0
-                then dim_desconto.total_desconto_concedido / dim_desconto.total_usos_realizados
-            else 0
-        end as desconto_medio_por_uso
+        cast(
+            case
+                when dim_desconto.total_usos_realizados > 0
+                    then dim_desconto.total_receita_gerada / dim_desconto.total_usos_realizados
+                else 0
+            end as decimal(38, 6)
+        ) as ticket_medio_com_desconto,
+        cast(
+            case
+                when dim_desconto.total_usos_realizados > 0
+                    then dim_desconto.total_desconto_concedido / dim_desconto.total_usos_realizados
+                else 0
+            end as decimal(38, 6)
+        ) as desconto_medio_por_uso
     from dim_desconto
     where
         dim_desconto.desconto_id <> -1

@@ -47,10 +47,12 @@ final as (
         equipes.qtd_membros_atual,
         equipes.qtd_membros_ideal,
         equipes.qtd_membros_ideal - equipes.qtd_membros_atual as vagas_em_aberto,
-        case
-            when equipes.qtd_membros_atual > 0
-                then equipes.meta_mensal_equipe / equipes.qtd_membros_atual
-        end as meta_mensal_per_capita,
+        cast(
+            case
+                when equipes.qtd_membros_atual > 0
+                    then equipes.meta_mensal_equipe / equipes.qtd_membros_atual
+            end as decimal(38, 6)
+        ) as meta_mensal_per_capita,
         case
             when equipes.qtd_membros_atual >= 10 then 'Grande (10+)'
             when equipes.qtd_membros_atual >= 5 then 'Média (5-9)'
@@ -61,7 +63,7 @@ final as (
         equipes.nome_lider,
         equipes.email_lider,
         equipes.data_criacao,
-        {{ dbt.datediff('equipes.data_criacao', ecommerce_dw.reporting_now(), 'month') }} as meses_ativa
+        cast({{ dbt.datediff('equipes.data_criacao', ecommerce_dw.reporting_now(), 'month') }} as {{ dbt.type_int() }}) as meses_ativa
     from equipes
 
 )

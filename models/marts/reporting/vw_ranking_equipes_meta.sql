@@ -38,10 +38,12 @@ final as (
         equipes.regional,
         equipes.meta_mensal_equipe,
         equipes.qtd_membros_atual,
-        case
-            when equipes.qtd_membros_atual > 0
-                then equipes.meta_mensal_equipe / equipes.qtd_membros_atual
-        end as meta_per_capita,
+        cast(
+            case
+                when equipes.qtd_membros_atual > 0
+                    then equipes.meta_mensal_equipe / equipes.qtd_membros_atual
+            end as decimal(38, 6)
+        ) as meta_per_capita,
         case
             when equipes.meta_mensal_equipe >= 500000 then 'Top (500k+)'
             when equipes.meta_mensal_equipe >= 300000 then 'Alto (300k-500k)'

@@ -96,16 +96,18 @@ final as (
         fact_vendas.custo_total,
         fact_vendas.valor_devolvido,
         fact_vendas.valor_total_liquido - fact_vendas.custo_total as lucro_bruto,
-        case
-            when fact_vendas.valor_total_liquido > 0
-                then
-                    (fact_vendas.valor_total_liquido - fact_vendas.custo_total) * 100.0
-                    / fact_vendas.valor_total_liquido
-            else 0
-        end as margem_percentual,
+        cast(
+            case
+                when fact_vendas.valor_total_liquido > 0
+                    then
+                        (fact_vendas.valor_total_liquido - fact_vendas.custo_total) * 100.0
+                        / fact_vendas.valor_total_liquido
+                else 0
+            end as decimal(38, 6)
+        ) as margem_percentual,
         -- quantity > 0 on every loaded sale (a zero would be quarantined): nullif only
         -- keeps a bad row from failing the whole query
-        fact_vendas.valor_total_liquido / nullif(fact_vendas.quantidade_vendida, 0) as preco_medio_unitario,
+        cast(fact_vendas.valor_total_liquido / nullif(fact_vendas.quantidade_vendida, 0) as decimal(38, 6)) as preco_medio_unitario,
         fact_vendas.percentual_comissao,
         fact_vendas.valor_comissao,
         fact_vendas.teve_desconto,

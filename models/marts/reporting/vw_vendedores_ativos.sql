@@ -43,7 +43,7 @@ final as (
         dim_vendedor.meta_mensal_base,
         dim_vendedor.percentual_comissao_padrao,
         dim_vendedor.data_contratacao,
-        {{ meses }} as meses_na_empresa,
+        cast({{ meses }} as {{ dbt.type_int() }}) as meses_na_empresa,
         -- the original's CASE: no hire date falls to 'Veterano (2a+)'
         case
             when {{ meses }} < 6 then 'Novato (<6m)'
