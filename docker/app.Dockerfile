@@ -39,6 +39,7 @@ COPY dbt_project.yml profiles.yml ./
 COPY models ./models
 COPY macros ./macros
 COPY seeds ./seeds
+COPY snapshots ./snapshots
 COPY tests/dbt ./tests/dbt
 COPY generator ./generator
 COPY orchestrator ./orchestrator

@@ -55,7 +55,8 @@ def test_no_grant_where_the_roles_may_not_exist(target: str, enabled: bool, tmp_
 def test_postgres_with_the_roles_grants_select_to_the_readers(tmp_path: Path) -> None:
     grants = _grants("postgres", True, tmp_path / "dbt")
     marts = [name for name in grants if name.startswith(("dim_", "fact_", "vw_"))]
-    assert len([name for name in marts if name.startswith("dim_")]) == 7
+    # the 7 dimensions and the 2 history dimensions
+    assert len([name for name in marts if name.startswith("dim_")]) == 9
     assert len([name for name in marts if name.startswith("fact_")]) == 3
     for name in marts:
         expected = (

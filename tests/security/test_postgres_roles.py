@@ -30,7 +30,7 @@ import pytest
 
 from generator import generate
 from tests.conftest import PG_HOST, PG_PASSWORD, PG_PORT, PG_USER, _pg_connect
-from tests.dbt_harness import environment
+from tests.dbt_harness import SNAPSHOTS, environment
 
 pytestmark = pytest.mark.postgres
 
@@ -289,7 +289,7 @@ def test_etl_login_runs_whole_orchestrated_loads(secured: Secured) -> None:
         "select entity_name, status from audit.etl_run_entity where run_id ="
         " (select run_id from audit.etl_run order by started_at limit 1)",
     )
-    assert dict(statuses) == dict.fromkeys(ENTITIES, "success")
+    assert dict(statuses) == dict.fromkeys({*ENTITIES, *SNAPSHOTS}, "success")
     assert secured.rows(None, "select count(*) from fact.fact_vendas")[0][0] > 0
     logins = secured.rows(
         None,
