@@ -64,7 +64,7 @@ alerts: setup
 roles: setup
 	$(BIN)/python scripts/roles.py
 
-# make bench [SCALE="1 10"] [TARGET=duckdb] [REPEAT=3]: results in bench/results/.
+# make bench [SCALE="1 10"] [TARGET=duckdb|postgres] [REPEAT=3]: results in bench/results/.
 REPEAT ?= 3
 BENCH_SCALES = $(if $(filter command line environment,$(origin SCALE)),$(SCALE),1 10)
 bench: setup

@@ -1,15 +1,20 @@
-"""python -m bench --scale 1 --scale 10 [--target duckdb] [--repeat 3] [--out bench/results]"""
+"""python -m bench --scale 1 --scale 10 [--target duckdb|postgres] [--repeat 3]
+[--out bench/results] [--pg-prefix NAME] [--runs-only]"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import shutil
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+
+import psycopg2
 
 from bench import report
 from bench.measure import CommandFailed
@@ -18,7 +23,8 @@ from bench.scenario import Bench, ScaleResult
 log = logging.getLogger("bench")
 
 ROOT = Path(__file__).resolve().parents[1]
-SUPPORTED_TARGETS = ("duckdb",)
+SUPPORTED_TARGETS = ("duckdb", "postgres")
+PG_PREFIX = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")  # + "_s<scale>_<slot>": within 63 chars
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scale", type=float, action="append", help="scale factor; repeatable (default: 1, 10)"
     )
-    parser.add_argument("--target", default="duckdb", help="dbt target (duckdb)")
+    parser.add_argument(
+        "--target", default="duckdb", help=f"dbt target ({', '.join(SUPPORTED_TARGETS)})"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per figure (3)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
@@ -41,8 +49,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--monitor-runs", type=int, default=10_000, help="runs of audit history (10000)"
     )
+    parser.add_argument(
+        "--pg-prefix",
+        default=f"bench_{uuid.uuid4().hex[:8]}",
+        help="postgres: scratch databases are <prefix>_s<scale>_<slot>, dropped at the end "
+        "(default: bench_<random>)",
+    )
+    parser.add_argument(
+        "--runs-only",
+        action="store_true",
+        help="only the orchestrator's full, wave and no-change runs and the source rows they "
+        "read: no engine floor, dbt alone, dbt start-up or monitor",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def database_prefix(prefix: str, scale: float) -> str:
+    """The prefix of one scale's scratch databases: bench_1a2b3c4d_s0_01 for scale 0.01."""
+    return f"{prefix}_s" + re.sub(r"[^0-9a-z]", "_", f"{scale:g}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: target {args.target!r} is not benchmarked yet "
               f"(supported: {', '.join(SUPPORTED_TARGETS)})", file=sys.stderr)  # fmt: skip
         return 2
+    if not PG_PREFIX.match(args.pg_prefix):
+        print("error: --pg-prefix must be a lowercase identifier of at most 40 characters",
+              file=sys.stderr)  # fmt: skip
+        return 2
     if args.repeat < 1:
         print("error: --repeat must be >= 1", file=sys.stderr)
         return 2
@@ -66,13 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scale in scales:
             print(f"bench: scale {scale:g}, {args.repeat} repetition(s) in {work}", flush=True)
-            bench = Bench(scale, args.repeat, work / f"scale-{scale:g}", args.monitor_runs)
+            bench = Bench(
+                scale, args.repeat, work / f"scale-{scale:g}", args.monitor_runs,
+                target=args.target, database_prefix=database_prefix(args.pg_prefix, scale),
+                runs_only=args.runs_only,
+            )  # fmt: skip
             results.append(bench.run())
             document = report.build_document(  # written after every scale: kept on failure
                 args.target, args.repeat, results, started_at, time.perf_counter() - started
             )
             md_path, json_path = report.write(document, args.out)
-    except (CommandFailed, RuntimeError) as exc:
+    except (CommandFailed, RuntimeError, psycopg2.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(f"scratch kept for inspection: {work}", file=sys.stderr)
         return 1

@@ -1,31 +1,29 @@
-"""The engine floor: dbt's own compiled full-build SQL, executed directly in DuckDB.
+"""The engine floor: dbt's own compiled full-build SQL, executed directly in the engine.
 
 What it runs: for every model, snapshot and seed of a full load (but the views over the
 load's own ctl/audit bookkeeping, which only hooks create), in dependency order
-(manifest.json's parent_map), in ONE DuckDB connection to a fresh file, with the source
-attached the way profiles.yml attaches it:
+(manifest.json's parent_map), in ONE connection, one statement after the other:
 
-- seed: `create table <relation> as select * from read_csv(<seed csv>)`;
-- view: `create or replace view <relation> as (<compiled code>)`;
-- table / incremental: `create or replace table <relation> as (<compiled code>)`;
-- snapshot (its first build): `create or replace table <relation> as (select *, <dbt's
-  version columns> from (<compiled code>))`, the columns dbt's snapshot adds.
+- seed: a table loaded from the seed's CSV;
+- view: `create view <relation> as (<compiled code>)`;
+- table / incremental: `create table <relation> as (<compiled code>)`;
+- snapshot (its first build): a table of `select *, <dbt's version columns> from
+  (<compiled code>)`, the columns dbt's snapshot adds.
 
 The compiled code is the one dbt ran in that full load (run_results.json `compiled_code`):
 a full-build compile, so the entity models' window has no lower bound and ends at the
 last row the load took, with the load's own run id and timestamps as literals. No hooks,
 no audit or control writes, no data tests, no dbt: only the SELECTs, which is the least
-any tool could do to build the same tables.
+any tool could do to build the same tables. Where each engine builds them, and how it
+keeps them apart from the tables dbt built, is in `bench.floor_engines`.
 
 Then, outside the timed part, it checks the result against the dbt-built warehouse:
 for every table (seed, table and incremental models) the same row count and the same
 sum of every numeric column (exact for integers and decimals, 1e-9 relative for floats).
 
-    python -m bench.floor --artifacts DIR --source OLTP.duckdb --out FLOOR.duckdb \
-        --compare DW.duckdb [--json RESULT.json]
-
-The floor file must have the same name (catalog) as the warehouse dbt built, because
-the compiled code names relations "<catalog>"."<schema>"."<table>".
+    python -m bench.floor --artifacts DIR --target duckdb --source OLTP.duckdb \
+        --out FLOOR.duckdb --compare DW.duckdb [--json RESULT.json]
+    python -m bench.floor --artifacts DIR --target postgres --database DW [--json RESULT.json]
 """
 
 from __future__ import annotations
@@ -35,43 +33,25 @@ import json
 import logging
 import math
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from graphlib import TopologicalSorter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import duckdb
+from bench.floor_engines import Column, open_engine, quote
 
 log = logging.getLogger(__name__)
 
-SOURCE_ALIAS = "ecommerce_oltp"  # profiles.yml: attach ... alias ecommerce_oltp, read_only
-BUILT_ALIAS = "bench_built"
-NUMERIC_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "DECIMAL",
-    "DOUBLE",
-    "FLOAT",
-    "REAL",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-)
-FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+KEY_TABLE, KEY_COLUMN = '"fact_vendas"', "valor_total_liquido"
 
 
 @dataclass(frozen=True)
 class Statement:
     unique_id: str
     kind: str  # seed, view, table
-    relation: str
-    sql: str
+    relation: str  # "<database>"."<schema>"."<name>", as dbt compiled it
+    body: str  # the SELECT of a view or table; the CSV path of a seed
 
 
 @dataclass
@@ -107,17 +87,31 @@ class FloorResult:
         return data
 
 
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+class Engine(Protocol):
+    """Where the floor runs: builds the statements, then answers for both sides."""
+
+    def build(self, statements: list[Statement]) -> float:
+        """Run the statements; the seconds they took."""
+        ...
+
+    def built(self, relation: str) -> str:
+        """The relation dbt built under the name `relation`."""
+        ...
+
+    def numeric_columns(self, relation: str) -> list[Column]: ...
+
+    def fetchone(self, query: str) -> tuple[Any, ...]: ...
 
 
-def _relation(node: dict[str, Any]) -> str:
-    parts = [node["database"], node["schema"], node.get("alias") or node["name"]]
-    return ".".join('"' + str(part).replace('"', '""') + '"' for part in parts)
+def _relation(node: dict[str, Any], database: str | None) -> str:
+    return quote(database or node["database"], node["schema"], node.get("alias") or node["name"])
 
 
-def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
-    """The statements of the floor, in dependency order, from a full load's artifacts."""
+def plan(artifacts: Path, project_dir: Path, database: str | None = None) -> list[Statement]:
+    """The statements of the floor, in dependency order, from a full load's artifacts.
+    `database`: the database the load ran in, when the manifest comes from a parse for
+    another one (the benchmark's dbt slot: the same graph, another database name on
+    PostgreSQL); default the manifest's own."""
     manifest = json.loads((artifacts / "manifest.json").read_text())
     run_results = json.loads((artifacts / "run_results.json").read_text())
     results = {
@@ -144,32 +138,29 @@ def plan(artifacts: Path, project_dir: Path) -> list[Statement]:
         uid: [parent for parent in manifest["parent_map"].get(uid, []) if parent in results]
         for uid in results
     }
-    statements: list[Statement] = []
-    for uid in TopologicalSorter(graph).static_order():
-        node = manifest["nodes"][uid]
-        relation = _relation(node)
-        if uid.startswith("seed."):
-            csv = project_dir / node["original_file_path"]
-            sql = f"create table {relation} as select * from read_csv({_quote_literal(str(csv))})"
-            statements.append(Statement(uid, "seed", relation, sql))
-            continue
-        materialized = node["config"]["materialized"]
-        code = results[uid]["compiled_code"]
-        if not code:
-            raise ValueError(f"no compiled code for {uid} in run_results.json")
-        if materialized == "snapshot":
-            sql = f"create or replace table {relation} as (\n{_snapshot_first_build(node, code)}\n)"
-            statements.append(Statement(uid, "table", relation, sql))
-            continue
-        if materialized == "view":
-            kind = "view"
-        elif materialized in ("table", "incremental"):
-            kind = "table"
-        else:
-            raise ValueError(f"{uid}: materialization {materialized!r} is not supported")
-        sql = f"create or replace {kind} {relation} as (\n{code}\n)"
-        statements.append(Statement(uid, kind, relation, sql))
-    return statements
+    return [
+        _statement(uid, manifest["nodes"][uid], results[uid], project_dir, database)
+        for uid in TopologicalSorter(graph).static_order()
+    ]
+
+
+def _statement(
+    uid: str, node: dict[str, Any], result: dict[str, Any], project_dir: Path, database: str | None
+) -> Statement:
+    relation = _relation(node, database)
+    if uid.startswith("seed."):
+        return Statement(uid, "seed", relation, str(project_dir / node["original_file_path"]))
+    materialized = node["config"]["materialized"]
+    code = result["compiled_code"]
+    if not code:
+        raise ValueError(f"no compiled code for {uid} in run_results.json")
+    if materialized == "snapshot":
+        return Statement(uid, "table", relation, _snapshot_first_build(node, code))
+    if materialized == "view":
+        return Statement(uid, "view", relation, code)
+    if materialized in ("table", "incremental"):
+        return Statement(uid, "table", relation, code)
+    raise ValueError(f"{uid}: materialization {materialized!r} is not supported")
 
 
 def _snapshot_first_build(node: dict[str, Any], code: str) -> str:
@@ -184,86 +175,47 @@ def _snapshot_first_build(node: dict[str, Any], code: str) -> str:
     )
 
 
-def execute(statements: list[Statement], source: Path, out: Path) -> float:
-    """Run the statements into a fresh DuckDB file; seconds from connect to close."""
-    if out.exists():
-        out.unlink()
-    schemas = sorted({stmt.relation.rsplit(".", 1)[0] for stmt in statements})
-    started = time.perf_counter()
-    conn = duckdb.connect(str(out))
-    try:
-        conn.execute(f"attach {_quote_literal(str(source))} as {SOURCE_ALIAS} (read_only)")
-        for schema in schemas:
-            conn.execute(f"create schema if not exists {schema}")
-        for stmt in statements:
-            conn.execute(stmt.sql)
-    finally:
-        conn.close()
-    return time.perf_counter() - started
-
-
-def _numeric_columns(conn: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
-    rows = conn.execute(f"describe {relation}").fetchall()
-    return [
-        (str(name), str(kind))
-        for name, kind, *_ in rows
-        if str(kind).upper().split("(")[0] in NUMERIC_TYPES
-    ]
-
-
-def _same(a: Any, b: Any, kind: str) -> bool:
+def _same(a: Any, b: Any, is_float: bool) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    if kind.upper().split("(")[0] in FLOAT_TYPES:
+    if is_float:
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return Decimal(str(a)) == Decimal(str(b))
 
 
-def compare(statements: list[Statement], floor: Path, built: Path) -> list[TableCheck]:
+def _check(engine: Engine, stmt: Statement) -> TableCheck:
+    built = engine.built(stmt.relation)
+    columns, built_columns = engine.numeric_columns(stmt.relation), engine.numeric_columns(built)
+    select = ", ".join(["count(*)", *(f'sum("{column.name}")' for column in columns)])
+    mine = engine.fetchone(f"select {select} from {stmt.relation}")
+    check = TableCheck(stmt.relation, int(mine[0]), 0, len(columns))
+    if [c.name for c in columns] != [c.name for c in built_columns]:  # widths may differ
+        check.mismatches.append(f"numeric columns differ: {columns} vs {built_columns}")
+        check.rows_built = int(engine.fetchone(f"select count(*) from {built}")[0])
+        return check
+    theirs = engine.fetchone(f"select {select} from {built}")
+    check.rows_built = int(theirs[0])
+    for column, built_column, a, b in zip(columns, built_columns, mine[1:], theirs[1:],
+                                          strict=True):  # fmt: skip
+        if not _same(a, b, column.is_float or built_column.is_float):
+            check.mismatches.append(f"sum({column.name}): floor {a} vs built {b}")
+    return check
+
+
+def compare(engine: Engine, statements: list[Statement]) -> list[TableCheck]:
     """Row counts and numeric sums of every table of the floor against the built warehouse."""
-    checks: list[TableCheck] = []
-    with duckdb.connect(str(floor), read_only=True) as conn:
-        conn.execute(f"attach {_quote_literal(str(built))} as {BUILT_ALIAS} (read_only)")
-        for stmt in statements:
-            if stmt.kind == "view":
-                continue
-            _catalog, schema, table = stmt.relation.split(".")
-            built_relation = f"{BUILT_ALIAS}.{schema}.{table}"
-            columns = _numeric_columns(conn, stmt.relation)
-            built_columns = _numeric_columns(conn, built_relation)
-            select = ", ".join(["count(*)", *(f'sum("{name}")' for name, _ in columns)])
-            mine = conn.execute(f"select {select} from {stmt.relation}").fetchone() or ()
-            check = TableCheck(stmt.relation, int(mine[0]), 0, len(columns))
-            names = [name for name, _ in columns]
-            if names != [name for name, _ in built_columns]:  # widths may differ (seed ints)
-                check.mismatches.append(f"numeric columns differ: {columns} vs {built_columns}")
-                check.rows_built = int(
-                    (conn.execute(f"select count(*) from {built_relation}").fetchone() or (0,))[0]
-                )
-            else:
-                theirs = conn.execute(f"select {select} from {built_relation}").fetchone() or ()
-                check.rows_built = int(theirs[0])
-                for (name, kind), a, b in zip(columns, mine[1:], theirs[1:], strict=True):
-                    if not _same(a, b, kind):
-                        check.mismatches.append(f"sum({name}): floor {a} vs built {b}")
-            checks.append(check)
-    return checks
+    return [_check(engine, stmt) for stmt in statements if stmt.kind != "view"]
 
 
-def key_measure(path: Path, relation: str, column: str) -> float | None:
-    with duckdb.connect(str(path), read_only=True) as conn:
-        row = conn.execute(f'select sum("{column}") from {relation}').fetchone()
-    return None if row is None or row[0] is None else float(row[0])
+def _key_measure(engine: Engine, relation: str) -> float | None:
+    row = engine.fetchone(f'select sum("{KEY_COLUMN}") from {relation}')
+    return None if row[0] is None else float(row[0])
 
 
-def run_floor(
-    artifacts: Path, source: Path, out: Path, built: Path, project_dir: Path
-) -> FloorResult:
-    statements = plan(artifacts, project_dir)
-    seconds = execute(statements, source, out)
-    checks = compare(statements, out, built)
-    fact = next((s.relation for s in statements if s.relation.endswith('"fact_vendas"')), None)
-    column = "valor_total_liquido"
+def run_floor(engine: Engine, statements: list[Statement]) -> FloorResult:
+    seconds = engine.build(statements)
+    checks = compare(engine, statements)
+    fact = next((s.relation for s in statements if s.relation.endswith(KEY_TABLE)), None)
     return FloorResult(
         seconds=seconds,
         statements=len(statements),
@@ -271,24 +223,42 @@ def run_floor(
         tables_checked=len(checks),
         rows_checked=sum(check.rows_floor for check in checks),
         matched=bool(checks) and all(check.matched for check in checks),
-        key_measure=f"fact_vendas.{column}",
-        key_floor=key_measure(out, fact, column) if fact else None,
-        key_built=key_measure(built, fact, column) if fact else None,
+        key_measure=f"fact_vendas.{KEY_COLUMN}",
+        key_floor=_key_measure(engine, fact) if fact else None,
+        key_built=_key_measure(engine, engine.built(fact)) if fact else None,
         checks=checks,
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="dbt's compiled SQL, run without dbt")
     parser.add_argument("--artifacts", type=Path, required=True, help="run_results + manifest")
-    parser.add_argument("--source", type=Path, required=True, help="OLTP DuckDB file")
-    parser.add_argument("--out", type=Path, required=True, help="fresh floor DuckDB file")
-    parser.add_argument("--compare", type=Path, required=True, help="dbt-built warehouse")
+    parser.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--source", type=Path, help="duckdb: OLTP DuckDB file")
+    parser.add_argument("--out", type=Path, help="duckdb: fresh floor DuckDB file")
+    parser.add_argument("--compare", type=Path, help="duckdb: dbt-built warehouse")
+    parser.add_argument("--database", help="postgres: the database dbt loaded")
     parser.add_argument("--project-dir", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--json", type=Path, help="write the result here (default: stdout)")
+    return parser
+
+
+def _missing(args: argparse.Namespace) -> str:
+    """What the target needs and the command line lacks ("" when nothing)."""
+    needed = ("database",) if args.target == "postgres" else ("source", "out", "compare")
+    lacking = [f"--{name}" for name in needed if not getattr(args, name)]
+    return f"--target {args.target} needs {', '.join(lacking)}" if lacking else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if missing := _missing(args):
+        parser.error(missing)
     logging.basicConfig(level=logging.WARNING)
-    result = run_floor(args.artifacts, args.source, args.out, args.compare, args.project_dir)
+    statements = plan(args.artifacts, args.project_dir, args.database)
+    with open_engine(args) as engine:
+        result = run_floor(engine, statements)
     text = json.dumps(result.to_json(), indent=2, default=str)
     if args.json:
         args.json.write_text(text)

@@ -1,4 +1,4 @@
-"""Figures from the repetitions, the targets of the issue, and the Markdown / JSON files."""
+"""The benchmark's document: machine, versions, every scale's figures; as Markdown and JSON."""
 
 from __future__ import annotations
 
@@ -7,196 +7,20 @@ import os
 import platform
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.measure import Stats
-from bench.scenario import Repetition, RunInfo, ScaleResult
+from bench import postgres
+from bench.figures import TARGET_NOTES, breakdown, checks, figures, source_reads
+from bench.scenario import ScaleResult
 
-MIB = 2**20
 MEMORY_METHOD = (
     "peak of the summed VmRSS of the command's process tree, sampled from /proc every "
     "50 ms (psutil is not installed), or the kernel's exact ru_maxrss of the largest "
     "single process (os.wait4) when that is higher"
 )
-
-
-@dataclass(frozen=True)
-class Target:
-    """A goal of the issue: the median must be <= limit (targets are stated for scale 10)."""
-
-    text: str
-    limit: float
-
-    def verdict(self, median: float, unit: str) -> tuple[bool, str]:
-        if median <= self.limit:
-            return True, "met"
-        over = median - self.limit
-        if unit == "x":
-            return False, f"missed by {over:.2f}x ({median / self.limit:.1f} times the limit)"
-        if unit == "MiB":
-            return False, f"missed by {over:,.0f} MiB"
-        return False, f"missed by {over:.2f} s"
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    number: int  # the item of the issue
-    label: str
-    unit: str  # s, rows/s, MiB, x
-    stats: Stats
-    target: Target | None = None
-    note: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "key": self.key,
-            "number": self.number,
-            "label": self.label,
-            "unit": self.unit,
-            **{k: v for k, v in asdict(self.stats).items() if k != "samples"},
-            "samples": list(self.stats.samples),
-            "note": self.note,
-            "target": None,
-        }
-        if self.target is not None:
-            met, verdict = self.target.verdict(self.stats.median, self.unit)
-            data["target"] = {"text": self.target.text, "limit": self.target.limit,
-                              "met": met, "verdict": verdict}  # fmt: skip
-        return data
-
-
-def _per(reps: list[Repetition], fn: Any) -> Stats:
-    return Stats.of([fn(rep) for rep in reps])
-
-
-def figures(result: ScaleResult) -> list[Figure]:
-    reps = result.repetitions
-    out = [
-        Figure("generate_seconds", 1, "Source generation: wall time", "s",
-               _per(reps, lambda r: r.generate.wall_seconds),
-               note="python -m generator --scale S --seed 42 (11 tables, DuckDB)"),
-        Figure("generate_rows_per_second", 1, "Source generation: rows/s", "rows/s",
-               _per(reps, lambda r: r.source_rows / r.generate.wall_seconds),
-               note=f"{reps[0].source_rows:,} source rows"),
-        Figure("full_seconds", 2, "Full load: wall time", "s",
-               _per(reps, lambda r: r.full.seconds),
-               note="orchestrator/run.py --entity all --full-refresh, empty warehouse"),
-        Figure("full_rows_per_second", 2, "Full load: rows/s", "rows/s",
-               _per(reps, lambda r: r.full.upserted / r.full.seconds),
-               note=f"{reps[0].full.upserted:,} rows loaded (sum of upserted_count)"),
-        Figure("full_peak_memory_mib", 2, "Full load: peak memory", "MiB",
-               _per(reps, lambda r: r.full.measurement.peak_rss_bytes / MIB),
-               Target("< 2 GiB at scale 10", 2048.0), note="orchestrator + dbt process tree"),
-        Figure("incremental_seconds", 3, "Incremental (1 wave): wall time", "s",
-               _per(reps, lambda r: r.incremental.seconds),
-               note=f"wave {1}: {reps[0].incremental.extracted:,} rows extracted"),
-        Figure("incremental_over_full", 3, "Incremental / full load", "x",
-               _per(reps, lambda r: r.incremental.seconds / r.full.seconds),
-               Target("<= 15% of the full load at scale 10", 0.15)),
-        Figure("nochange_seconds", 4, "No-change run: wall time", "s",
-               _per(reps, lambda r: r.nochange.seconds),
-               note="orchestrator/run.py --entity all, nothing pending"),
-        Figure("bare_startup_seconds", 4, "dbt bare start-up", "s",
-               _per(reps, lambda r: r.bare.wall_seconds),
-               note=f"dbt build --select {'<nothing>'}, warm partial parse"),
-        Figure("nochange_minus_startup_seconds", 4, "No-change run - dbt bare start-up", "s",
-               _per(reps, lambda r: r.nochange.seconds - r.bare.wall_seconds),
-               Target("within 2 s of dbt's bare start-up", 2.0)),
-        Figure("startup_share_of_nochange", 4, "dbt bare start-up / no-change run", "x",
-               _per(reps, lambda r: r.bare.wall_seconds / r.nochange.seconds)),
-        Figure("dbt_parse_cold_seconds", 4, "dbt parse without partial parse (info)", "s",
-               _per(reps, lambda r: r.parse_cold.wall_seconds),
-               note="fresh target path: what a full re-parse adds to any run"),
-        Figure("dbt_incremental_seconds", 5, "dbt build alone, incremental", "s",
-               _per(reps, lambda r: r.dbt_incremental.seconds),
-               note="same wave, identical copy, warm partial parse"),
-        Figure("orchestrator_over_dbt_incremental", 5, "Orchestrator / dbt build (incremental)",
-               "x", _per(reps, lambda r: r.incremental.seconds / r.dbt_incremental.seconds),
-               Target("<= 10% over dbt build", 1.10)),
-        Figure("dbt_nochange_seconds", 5, "dbt build alone, no change", "s",
-               _per(reps, lambda r: r.dbt_nochange.seconds)),
-        Figure("orchestrator_over_dbt_nochange", 5, "Orchestrator / dbt build (no change)", "x",
-               _per(reps, lambda r: r.nochange.seconds / r.dbt_nochange.seconds),
-               Target("<= 10% over dbt build", 1.10)),
-        Figure("floor_seconds", 6, "Engine floor: compiled SQL in one connection", "s",
-               _per(reps, lambda r: float(r.floor["seconds"])),
-               note=f"{reps[0].floor['models']} models + seed, results checked"),
-        Figure("full_over_floor", 6, "Full load / engine floor", "x",
-               _per(reps, lambda r: r.full.seconds / float(r.floor["seconds"])),
-               Target("within 3x of the engine floor", 3.0)),
-    ]  # fmt: skip
-    pages = result.monitor.get("pages") or []
-    for page in pages:
-        out.append(
-            Figure(f"monitor_{page['page']}_seconds", 7,
-                   f"Monitor page `{page['page']}`, cold cache", "s",
-                   Stats.of(page["cold_seconds"]),
-                   Target("< 1 s (SPEC 8: dashboard queries on the embedded target)", 1.0),
-                   note=f"warm {page['warm_seconds']:.2f} s; "
-                        f"{result.monitor['runs']:,} runs of history"),
-        )  # fmt: skip
-    for page in result.monitor.get("dashboards") or []:
-        app, _, name = page["page"].partition("/")
-        out.append(
-            Figure(f"dashboard_{app}_{name}_seconds", 7,
-                   f"Dashboard {app} page `{name}`, cold cache", "s",
-                   Stats.of(page["cold_seconds"]),
-                   Target("< 1 s (SPEC 8: dashboard queries on the embedded target)", 1.0),
-                   note=f"warm {page['warm_seconds']:.2f} s; default period and filters"),
-        )  # fmt: skip
-    return out
-
-
-def _breakdown_row(label: str, infos: list[RunInfo]) -> dict[str, Any]:
-    def med(values: list[float]) -> float:
-        return Stats.of(values).median
-
-    kinds = ("model", "test", "unit_test", "operation", "seed")
-    row: dict[str, Any] = {
-        "run": label,
-        "wall_seconds": med([info.seconds for info in infos]),
-        "dbt_execution_seconds": med([info.dbt_elapsed for info in infos]),
-        "peak_memory_mib": med([info.measurement.peak_rss_bytes / MIB for info in infos]),
-        "extracted_rows": med([float(info.extracted) for info in infos]),
-    }
-    for kind in kinds:
-        row[f"{kind}_seconds"] = med([info.by_type.get(kind, 0.0) for info in infos])
-    row["outside_execution_seconds"] = row["wall_seconds"] - row["dbt_execution_seconds"]
-    return row
-
-
-def breakdown(result: ScaleResult) -> list[dict[str, Any]]:
-    reps = result.repetitions
-    return [
-        _breakdown_row("orchestrator, full load", [r.full for r in reps]),
-        _breakdown_row("orchestrator, incremental", [r.incremental for r in reps]),
-        _breakdown_row("dbt build, incremental", [r.dbt_incremental for r in reps]),
-        _breakdown_row("orchestrator, no change", [r.nochange for r in reps]),
-        _breakdown_row("dbt build, no change", [r.dbt_nochange for r in reps]),
-    ]
-
-
-def checks(result: ScaleResult) -> dict[str, Any]:
-    reps = result.repetitions
-    return {
-        "floor_matched": [bool(r.floor["matched"]) for r in reps],
-        "floor_tables_checked": [int(r.floor["tables_checked"]) for r in reps],
-        "floor_rows_checked": [int(r.floor["rows_checked"]) for r in reps],
-        "floor_key_measure": reps[0].floor["key_measure"],
-        "floor_key_values": [[r.floor["key_floor"], r.floor["key_built"]] for r in reps],
-        "floor_mismatches": [[c for c in r.floor["checks"] if not c.get("matched")] for r in reps],
-        "nochange_extracted_rows": [r.nochange.extracted for r in reps],
-        "nochange_upserted_rows": [r.nochange.upserted for r in reps],
-        "incremental_extracted_rows": [r.incremental.extracted for r in reps],
-        "full_loaded_rows": [r.full.upserted for r in reps],
-        "source_rows": [r.source_rows for r in reps],
-        "run_ids": [[r.full.run_id, r.incremental.run_id, r.nochange.run_id] for r in reps],
-    }
 
 
 # --- machine and versions -------------------------------------------------------------
@@ -228,13 +52,18 @@ def machine() -> dict[str, Any]:
     }
 
 
-def versions() -> dict[str, str]:
+ADAPTERS = {"duckdb": ("dbt-duckdb", "duckdb"), "postgres": ("dbt-postgres", "psycopg2-binary")}
+
+
+def versions(target: str) -> dict[str, str]:
     found = {"python": platform.python_version()}
-    for package in ("dbt-core", "dbt-duckdb", "duckdb", "streamlit"):
+    for package in ("dbt-core", *ADAPTERS[target], "streamlit"):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             found[package] = "not installed"
+    if target == "postgres":
+        found["postgresql"] = postgres.server_version()
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10,
@@ -258,6 +87,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:,.0f} MiB"
     if unit == "x":
         return f"{value:.2f}x"
+    if unit == "rows":
+        return f"{value:,.0f}"
     return f"{value:g}"
 
 
@@ -271,23 +102,117 @@ def build_document(
         "duration_seconds": round(seconds, 1),
         "repeat": repeat,
         "machine": machine(),
-        "versions": versions(),
+        "versions": versions(target),
         "command": " ".join([Path(sys.executable).name, "-m", "bench", *sys.argv[1:]]),
         "memory_method": MEMORY_METHOD,
         "targets_note": "the issue states the targets for scale 10 on this 2-core machine; "
         "they are evaluated at every scale",
+        "notes": list(TARGET_NOTES[target]),
         "scales": [
             {
                 "scale": result.scale,
-                "figures": [figure.to_json() for figure in figures(result)],
+                "figures": [figure.to_json() for figure in figures(result, target)],
                 "breakdown": breakdown(result),
                 "checks": checks(result),
-                "monitor": {k: v for k, v in result.monitor.items() if k != "pages"}
-                | ({"pages": result.monitor["pages"]} if "pages" in result.monitor else {}),
+                "source_reads": source_reads(result, target),
+                "monitor": result.monitor,
             }
             for result in results
         ],
     }
+
+
+def _figure_lines(scale: dict[str, Any]) -> list[str]:
+    lines = [
+        "| # | figure | median | min | max | target | verdict | note |",
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for fig in scale["figures"]:
+        unit = fig["unit"]
+        target = fig["target"] or {}
+        verdict = target.get("verdict", "")
+        if verdict and not target.get("met"):
+            verdict = f"**{verdict}**"
+        lines.append(
+            f"| {fig['number']} | {fig['label']} | {_fmt(fig['median'], unit)} | "
+            f"{_fmt(fig['min'], unit)} | {_fmt(fig['max'], unit)} | "
+            f"{target.get('text', '')} | {verdict} | {fig['note']} |"
+        )
+    if "skipped" in scale["monitor"]:
+        lines.append(f"| 7 | Monitor pages | - | - | - | | | {scale['monitor']['skipped']} |")
+    return lines
+
+
+def _checks_line(found: dict[str, Any]) -> str:
+    parts = []
+    if "floor_matched" in found:
+        parts.append(
+            f"engine floor results equal to dbt's: {found['floor_matched']} "
+            f"({found['floor_tables_checked'][0]} tables, "
+            f"{found['floor_rows_checked'][0]:,} rows: counts and the sum of every numeric "
+            f"column; {found['floor_key_measure']} = {found['floor_key_values'][0][0]:,.2f}"
+            " in both)"
+        )
+    parts += [
+        f"rows loaded by the no-change runs: {found['nochange_upserted_rows']}",
+        f"source rows changed by the wave: {found['wave_changed_rows']}",
+        f"rows extracted by the incremental runs: {found['incremental_extracted_rows']}",
+    ]
+    return "Checks: " + "; ".join(parts) + "."
+
+
+def _breakdown_lines(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "Where the time goes (medians; dbt execution = run_results.json elapsed_time, "
+        "per-type columns = summed node execution times; outside = wall - execution: "
+        "Python and dbt start-up, parsing, the orchestrator's own work):",
+        "",
+        "| run | wall | dbt execution | models | data tests | unit tests | hooks | "
+        "outside | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['run']} | {row['wall_seconds']:.2f} s | "
+            f"{row['dbt_execution_seconds']:.2f} s | {row['model_seconds']:.2f} s | "
+            f"{row['test_seconds']:.2f} s | {row['unit_test_seconds']:.2f} s | "
+            f"{row['operation_seconds']:.2f} s | {row['outside_execution_seconds']:.2f} s | "
+            f"{row['peak_memory_mib']:,.0f} MiB |"
+        )
+    return lines
+
+
+def _median(stats: dict[str, Any] | None, unit: str) -> str:
+    return "-" if stats is None else _fmt(stats["median"], unit)
+
+
+def _reads_lines(reads: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Source rows read per run (medians; {reads['source_rows'][0]:,} source rows, "
+        f"{reads['wave_changed_rows'][0]:,} changed by the wave; ratios taken repetition by "
+        f"repetition). Method: {reads['method']}.",
+        "",
+        "| run | wall | / full load (time) | source rows read | per source row | "
+        "per changed row | / full load (rows read) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in reads["runs"]:
+        lines.append(
+            f"| {run['run']} | {_median(run['wall_seconds'], 's')} | "
+            f"{_median(run['over_full_seconds'], 'x')} | {_median(run['rows_read'], 'rows')} | "
+            f"{_median(run['per_source_row'], 'x')} | {_median(run['per_changed_row'], 'x')} | "
+            f"{_median(run['over_full_rows_read'], 'x')} |"
+        )
+    if not reads["measured"]:
+        return lines
+    runs = reads["runs"]
+    lines += ["", "Source rows read by table (medians):", "",
+              "| table | rows | " + " | ".join(run["run"] for run in runs) + " |",
+              "|---|---:|" + "---:|" * len(runs)]  # fmt: skip
+    for table, rows in reads["source_table_rows"].items():
+        counts = " | ".join(f"{run['by_table'].get(table, 0):,.0f}" for run in runs)
+        lines.append(f"| {table} | {rows:,} | {counts} |")
+    return lines
 
 
 def markdown(document: dict[str, Any]) -> str:
@@ -304,63 +229,22 @@ def markdown(document: dict[str, Any]) -> str:
         "pair (repetition i with repetition i), then summarised.",
         f"- Peak memory: {document['memory_method']}.",
         f"- Targets: {document['targets_note']}.",
+        *(f"- {note}" for note in document["notes"]),
         "",
     ]
     for scale in document["scales"]:
-        lines += [
-            f"## Scale {scale['scale']:g}",
-            "",
-            "| # | figure | median | min | max | target | verdict | note |",
-            "|---|---|---:|---:|---:|---|---|---|",
-        ]
-        for fig in scale["figures"]:
-            unit = fig["unit"]
-            target = fig["target"] or {}
-            verdict = target.get("verdict", "")
-            if verdict and not target.get("met"):
-                verdict = f"**{verdict}**"
-            lines.append(
-                f"| {fig['number']} | {fig['label']} | {_fmt(fig['median'], unit)} | "
-                f"{_fmt(fig['min'], unit)} | {_fmt(fig['max'], unit)} | "
-                f"{target.get('text', '')} | {verdict} | {fig['note']} |"
-            )
-        if "skipped" in scale["monitor"]:
-            lines.append(f"| 7 | Monitor pages | - | - | - | | | {scale['monitor']['skipped']} |")
-        checks_ = scale["checks"]
-        lines += [
-            "",
-            f"Checks: engine floor results equal to dbt's: {checks_['floor_matched']} "
-            f"({checks_['floor_tables_checked'][0]} tables, "
-            f"{checks_['floor_rows_checked'][0]:,} rows: counts and the sum of every numeric "
-            f"column; {checks_['floor_key_measure']} = {checks_['floor_key_values'][0][0]:,.2f}"
-            f" in both); rows loaded by the no-change runs: {checks_['nochange_upserted_rows']}"
-            f"; rows extracted by the incremental runs: "
-            f"{checks_['incremental_extracted_rows']}.",
-            "",
-            "Where the time goes (medians; dbt execution = run_results.json elapsed_time, "
-            "per-type columns = summed node execution times; outside = wall - execution: "
-            "Python and dbt start-up, parsing, the orchestrator's own work):",
-            "",
-            "| run | wall | dbt execution | models | data tests | unit tests | hooks | "
-            "outside | peak memory |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for row in scale["breakdown"]:
-            lines.append(
-                f"| {row['run']} | {row['wall_seconds']:.2f} s | "
-                f"{row['dbt_execution_seconds']:.2f} s | {row['model_seconds']:.2f} s | "
-                f"{row['test_seconds']:.2f} s | {row['unit_test_seconds']:.2f} s | "
-                f"{row['operation_seconds']:.2f} s | {row['outside_execution_seconds']:.2f} s | "
-                f"{row['peak_memory_mib']:,.0f} MiB |"
-            )
-        lines.append("")
+        lines += [f"## Scale {scale['scale']:g}", "", *_figure_lines(scale), "",
+                  _checks_line(scale["checks"]), "", *_reads_lines(scale["source_reads"]), "",
+                  *_breakdown_lines(scale["breakdown"]), ""]  # fmt: skip
     return "\n".join(lines)
 
 
 def write(document: dict[str, Any], out: Path) -> tuple[Path, Path]:
+    """bench/results/<target>-<date>-scale<s>[-<s>...].md and .json."""
     out.mkdir(parents=True, exist_ok=True)
     day = datetime.fromisoformat(document["date"]).astimezone(UTC).strftime("%Y-%m-%d")
-    stem = f"{document['target']}-{day}"
+    scales = "-".join(f"{scale['scale']:g}" for scale in document["scales"])
+    stem = f"{document['target']}-{day}-scale{scales}"
     json_path, md_path = out / f"{stem}.json", out / f"{stem}.md"
     json_path.write_text(json.dumps(document, indent=2, default=str) + "\n")
     md_path.write_text(markdown(document))

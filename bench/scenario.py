@@ -1,28 +1,33 @@
 """One scale of the benchmark: `repeat` repetitions of the whole sequence, then the monitor.
 
-Every repetition starts from a freshly generated source and an empty warehouse, in two
-fixed "slots" (directories whose files are replaced by copies; fixed paths keep dbt's
-partial parse valid for the dbt-alone slot, since the warehouse path is part of the
-profile dbt hashes):
+Every repetition starts from a freshly generated source and an empty warehouse, in fixed
+"slots" (`bench.slots`: files on DuckDB, scratch databases on PostgreSQL, replaced by
+copies; fixed names keep dbt's partial parse valid for the dbt-alone slot):
 
 1. generate the source (timed: figure 1);
 2. orchestrator `--entity all --full-refresh` on an empty warehouse (figure 2);
 3. the engine floor from that load's compiled SQL, checked against it (figure 6);
-4. wave 1 applied to the source; the orchestrator slot copied to the dbt slot;
+4. wave 1 applied to the source (its report says how many rows it changed); the
+   orchestrator slot copied to the dbt slot;
 5. incremental: orchestrator run and `dbt build` alone on identical copies (3, 5);
 6. the orchestrator slot copied again; no-change: orchestrator and `dbt build` (4, 5);
 7. dbt's bare start-up: `dbt build --select <nothing>` in the warm dbt slot (4);
    and, for information, `dbt parse` without partial parse (fresh target path).
 
+Each orchestrator run also counts the source rows it read where the engine keeps exact
+counters (PostgreSQL: `bench.postgres`). With `runs_only` only steps 1, 2, 4 and the
+orchestrator's runs of 5 and 6 are made: the runs and what they read, nothing to compare
+them with (no floor, no dbt alone, no start-up figures, no monitor).
+
 Pairs run in alternating order (orchestrator first on even repetitions, dbt first on odd
 ones), so neither side always enjoys a warmer page cache. Ratios are taken pair by pair.
+The scratch databases are dropped at the end, whatever happens.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import sys
@@ -31,9 +36,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from bench.measure import Measurement, run_measured
+from bench.postgres import SourceReads
+from bench.slots import WAREHOUSE, DuckdbSlot, Slot, make_slot
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +47,21 @@ SEED = 42
 WAVE = 1
 NOTHING = "bench_selects_nothing"  # a selector matching no node: dbt starts, finds no work
 RUN_LINE = re.compile(r"^run (\S+): (success|partial|failed)\s*$", re.MULTILINE)
-WAREHOUSE = "dw.duckdb"
-SOURCE = "oltp.duckdb"
+# the wave's report, one line per table: "<table>  <inserted>  <updated>  <soft_deleted>"
+# (disjoint sets of rows, generator.waves)
+MONITOR_DUCKDB_ONLY = (
+    "DuckDB only: the monitor's target (SPEC 8) is for the embedded target, and its history "
+    "fill is DuckDB SQL"
+)
+WAVE_LINE = re.compile(r"^[a-z_]+\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.MULTILINE)
+
+
+def wave_changed_rows(report: str) -> int:
+    """Rows the wave inserted, updated or soft-deleted, from its printed report."""
+    lines = WAVE_LINE.findall(report)
+    if not lines:
+        raise RuntimeError(f"no per-table counts in the wave's report:\n{report[-2000:]}")
+    return sum(int(count) for line in lines for count in line)
 
 
 @dataclass
@@ -57,6 +75,7 @@ class RunInfo:
     upserted: int = 0
     dbt_elapsed: float = 0.0
     by_type: dict[str, float] = field(default_factory=dict)
+    reads: SourceReads | None = None  # None: the engine keeps no exact counters
 
     @property
     def seconds(self) -> float:
@@ -64,19 +83,31 @@ class RunInfo:
 
 
 @dataclass
-class Repetition:
-    index: int
-    generate: Measurement
-    source_rows: int
-    full: RunInfo
+class Comparisons:
+    """What the runs of one repetition are compared with."""
+
     floor: dict[str, Any]
-    wave: Measurement
-    incremental: RunInfo
     dbt_incremental: RunInfo
-    nochange: RunInfo
     dbt_nochange: RunInfo
     bare: Measurement
     parse_cold: Measurement
+
+
+@dataclass
+class Repetition:
+    index: int
+    generate: Measurement
+    source_table_rows: dict[str, int]  # after generation, before the wave
+    full: RunInfo
+    wave: Measurement
+    wave_changed: int
+    incremental: RunInfo
+    nochange: RunInfo
+    comparisons: Comparisons | None
+
+    @property
+    def source_rows(self) -> int:
+        return sum(self.source_table_rows.values())
 
 
 @dataclass
@@ -84,55 +115,6 @@ class ScaleResult:
     scale: float
     repetitions: list[Repetition]
     monitor: dict[str, Any]
-
-
-class Slot:
-    """A directory holding a warehouse and its source, and the environment pointing at it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-
-    @property
-    def warehouse(self) -> Path:
-        return self.path / WAREHOUSE
-
-    @property
-    def source(self) -> Path:
-        return self.path / SOURCE
-
-    @property
-    def target_path(self) -> Path:
-        return self.path / "target"
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("ETL_NOW", "ETL_RUN_ID")}
-        env.update(
-            {
-                "DBT_PROFILES_DIR": str(ROOT),
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-                "ETL_TARGET": "duckdb",
-                "ETL_DUCKDB_PATH": str(self.warehouse),
-                "ETL_OLTP_DUCKDB_PATH": str(self.source),
-                "ETL_CONNECTION_AUDIT_DIR": str(self.path),
-            }
-        )
-        return env
-
-    def clear(self) -> None:
-        for item in self.path.iterdir():
-            if item.name.startswith((WAREHOUSE, SOURCE)):
-                item.unlink()
-
-    def load_from(self, other: Slot, *, warehouse: bool = True) -> None:
-        """Make this slot an identical copy of `other` (files only; cp is cheap)."""
-        self.clear()
-        names = [SOURCE, SOURCE + ".wal"]
-        if warehouse:
-            names += [WAREHOUSE, WAREHOUSE + ".wal"]
-        for name in names:
-            if (other.path / name).exists():
-                shutil.copy2(other.path / name, self.path / name)
 
 
 def _python() -> str:
@@ -147,7 +129,7 @@ def _dbt_flags(slot: Slot) -> list[str]:
     return [
         "--project-dir", str(ROOT),
         "--profiles-dir", str(ROOT),
-        "--target", "duckdb",
+        "--target", slot.target,
         "--target-path", str(slot.target_path),
         "--log-path", str(slot.target_path / "logs"),
         "--no-use-colors",
@@ -167,16 +149,29 @@ def _run_results(path: Path) -> tuple[float, dict[str, float]]:
 
 
 class Bench:
-    """Runs the sequence of one scale in `work` (scratch; large files at big scales)."""
+    """Runs the sequence of one scale in `work` (scratch; large files at big scales) on
+    `target`; PostgreSQL scratch databases are named `<database_prefix>_<slot>`."""
 
-    def __init__(self, scale: float, repeat: int, work: Path, monitor_runs: int) -> None:
+    def __init__(
+        self,
+        scale: float,
+        repeat: int,
+        work: Path,
+        monitor_runs: int,
+        *,
+        target: str = "duckdb",
+        database_prefix: str = "",
+        runs_only: bool = False,
+    ) -> None:
         self.scale = scale
         self.repeat = repeat
         self.work = work
         self.monitor_runs = monitor_runs
-        self.src = Slot(work / "src")
-        self.orch = Slot(work / "orch")
-        self.alone = Slot(work / "dbt")
+        self.target = target
+        self.runs_only = runs_only
+        self.src, self.orch, self.alone = (
+            make_slot(target, work, name, database_prefix) for name in ("src", "orch", "dbt")
+        )
         self.artifacts = work / "artifacts" / "runs"
         self.logs = work / "logs"
 
@@ -185,63 +180,61 @@ class Bench:
     def _log(self, name: str) -> Path:
         return self.logs / f"{name}.log"
 
-    def generate(self, rep: int) -> tuple[Measurement, int]:
+    def generate(self, rep: int) -> tuple[Measurement, dict[str, int]]:
         self.src.clear()
         # orders end two days ago: the wave's timestamps (just after the newest source row)
         # are then always older than the orchestrator's 2-minute cutoff, even right after
         # midnight UTC, when "yesterday's" rows would still be inside the cutoff
         as_of = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
         command = [
-            _python(), "-m", "generator", "--target", "duckdb", "--scale", f"{self.scale:g}",
-            "--seed", str(SEED), "--as-of", as_of, "--duckdb-path", str(self.src.source),
-            "--force",
+            _python(), "-m", "generator", *self.src.generator_args(),
+            "--scale", f"{self.scale:g}", "--seed", str(SEED), "--as-of", as_of, "--force",
         ]  # fmt: skip
         measurement = run_measured(
             command, env=self.src.env(), cwd=ROOT, log_file=self._log(f"r{rep}-generate")
         )
-        with duckdb.connect(str(self.src.source), read_only=True) as conn:
-            tables = conn.execute(
-                "select table_name from information_schema.tables where table_schema = 'core'"
-                " and table_type = 'BASE TABLE'"
-            ).fetchall()
-            rows = 0
-            for (table,) in tables:
-                found = conn.execute(f'select count(*) from core."{table}"').fetchone()
-                rows += int(found[0]) if found else 0
-        return measurement, rows
+        return measurement, self.src.source_rows()
 
     def orchestrator(self, name: str, *, full_refresh: bool = False) -> RunInfo:
-        command = [_python(), str(ROOT / "orchestrator" / "run.py"), "--entity", "all"]
+        command = [_python(), str(ROOT / "orchestrator" / "run.py"), "--entity", "all",
+                   "--target", self.orch.target]  # fmt: skip
         if full_refresh:
             command.append("--full-refresh")
+        self.orch.reset_reads()
         measurement = run_measured(command, env=self.orch.env(), cwd=ROOT, log_file=self._log(name))
+        reads = self.orch.source_reads()
         found = RUN_LINE.findall(measurement.stdout)
         if not found:
             raise RuntimeError(f"no run id in the orchestrator's output ({self._log(name)})")
         run_id, status = found[-1]
-        info = RunInfo(measurement, run_id=run_id, status=status)
-        with duckdb.connect(str(self.orch.warehouse), read_only=True) as conn:
-            row = conn.execute(
-                "select coalesce(sum(extracted_count), 0), coalesce(sum(upserted_count), 0)"
-                " from audit.etl_run_entity where run_id = ?",
-                [run_id],
-            ).fetchone()
+        info = RunInfo(measurement, run_id=run_id, status=status, reads=reads)
+        row = self.orch.fetchone(
+            "select coalesce(sum(extracted_count), 0), coalesce(sum(upserted_count), 0)"
+            f" from audit.etl_run_entity where run_id = {self.orch.placeholder}",
+            [run_id],
+        )
         info.extracted, info.upserted = (int(row[0]), int(row[1])) if row else (0, 0)
-        # the orchestrator keeps each run's run_results.json in target/runs/<run_id>; the
-        # manifest (the same graph for every run of the project) is taken from there when
-        # present, else from the dbt slot's own parse of the project
+        self._save_artifacts(run_id)
+        info.dbt_elapsed, info.by_type = _run_results(self.artifacts / run_id / "run_results.json")
+        if status != "success":
+            raise RuntimeError(f"orchestrator run {run_id} ended {status} ({self._log(name)})")
+        return info
+
+    def _save_artifacts(self, run_id: str) -> None:
+        """The orchestrator keeps each run's run_results.json in target/runs/<run_id>; the
+        manifest (the same graph for every run of the project, for the floor and the
+        monitor) is taken from there when present, else from the dbt slot's own parse of
+        the project (`warm_up`; `runs_only` makes none, and needs none)."""
         saved = self.artifacts / run_id
         saved.mkdir(parents=True, exist_ok=True)
         run_dir = ROOT / "target" / "runs" / run_id
         shutil.copy2(run_dir / "run_results.json", saved / "run_results.json")
+        if self.runs_only:
+            return
         manifest = run_dir / "manifest.json"
         if not manifest.exists():
             manifest = self.alone.target_path / "manifest.json"
         shutil.copy2(manifest, saved / "manifest.json")
-        info.dbt_elapsed, info.by_type = _run_results(saved / "run_results.json")
-        if status != "success":
-            raise RuntimeError(f"orchestrator run {run_id} ended {status} ({self._log(name)})")
-        return info
 
     def dbt_build(self, name: str) -> RunInfo:
         command = [_dbt(), "build", *_dbt_flags(self.alone)]
@@ -275,12 +268,8 @@ class Bench:
         out_dir.mkdir(parents=True, exist_ok=True)
         result_path = out_dir / f"r{rep}.json"
         command = [
-            _python(), "-m", "bench.floor",
-            "--artifacts", str(self.artifacts / run_id),
-            "--source", str(self.orch.source),
-            "--out", str(out_dir / WAREHOUSE),
-            "--compare", str(self.orch.warehouse),
-            "--json", str(result_path),
+            _python(), "-m", "bench.floor", "--artifacts", str(self.artifacts / run_id),
+            *self.orch.floor_args(out_dir), "--json", str(result_path),
         ]  # fmt: skip
         measurement = run_measured(
             command, env=self.orch.env(), cwd=ROOT, log_file=self._log(f"r{rep}-floor"),
@@ -293,14 +282,15 @@ class Bench:
         (out_dir / WAREHOUSE).unlink(missing_ok=True)
         return result
 
-    def apply_wave(self, rep: int) -> Measurement:
+    def apply_wave(self, rep: int) -> tuple[Measurement, int]:
         command = [
-            _python(), "-m", "generator", "--wave", str(WAVE), "--seed", str(SEED),
-            "--duckdb-path", str(self.orch.source),
+            _python(), "-m", "generator", *self.orch.generator_args(),
+            "--wave", str(WAVE), "--seed", str(SEED),
         ]  # fmt: skip
-        return run_measured(
+        measurement = run_measured(
             command, env=self.orch.env(), cwd=ROOT, log_file=self._log(f"r{rep}-wave")
         )
+        return measurement, wave_changed_rows(measurement.stdout)
 
     # --- the sequence -----------------------------------------------------------------
 
@@ -311,58 +301,60 @@ class Bench:
         command = [_dbt(), "parse", *_dbt_flags(self.alone)]
         run_measured(command, env=self.alone.env(), cwd=ROOT, log_file=self._log("warm-parse"))
 
+    def pair(self, rep: int, name: str) -> tuple[RunInfo, RunInfo | None]:
+        """The orchestrator's run `name` and (but with `runs_only`) `dbt build` alone on an
+        identical copy, in alternating order."""
+        if self.runs_only:
+            return self.orchestrator(f"r{rep}-{name}"), None
+        self.alone.load_from(self.orch)
+        if rep % 2 == 0:
+            mine = self.orchestrator(f"r{rep}-{name}")
+            return mine, self.dbt_build(f"r{rep}-dbt-{name}")
+        theirs = self.dbt_build(f"r{rep}-dbt-{name}")
+        return self.orchestrator(f"r{rep}-{name}"), theirs
+
     def repetition(self, rep: int) -> Repetition:
         log.info("scale %g, repetition %d/%d", self.scale, rep + 1, self.repeat)
-        generated, source_rows = self.generate(rep)
-        self.orch.load_from(self.src, warehouse=False)
+        generated, source_table_rows = self.generate(rep)
+        self.orch.load_from(self.src)
         full = self.orchestrator(f"r{rep}-full", full_refresh=True)
-        floor = self.floor(rep, full.run_id)
-        wave = self.apply_wave(rep)
-        self.alone.load_from(self.orch)
-
-        def incremental_pair() -> tuple[RunInfo, RunInfo]:
-            if rep % 2 == 0:
-                mine = self.orchestrator(f"r{rep}-incremental")
-                return mine, self.dbt_build(f"r{rep}-dbt-incremental")
-            theirs = self.dbt_build(f"r{rep}-dbt-incremental")
-            return self.orchestrator(f"r{rep}-incremental"), theirs
-
-        incremental, dbt_incremental = incremental_pair()
+        floor = {} if self.runs_only else self.floor(rep, full.run_id)
+        wave, wave_changed = self.apply_wave(rep)
+        incremental, dbt_incremental = self.pair(rep, "incremental")
         if incremental.extracted == 0:
             raise RuntimeError("the incremental run loaded nothing: the wave was not picked up")
-        self.alone.load_from(self.orch)
-
-        def nochange_pair() -> tuple[RunInfo, RunInfo]:
-            if rep % 2 == 0:
-                mine = self.orchestrator(f"r{rep}-nochange")
-                return mine, self.dbt_build(f"r{rep}-dbt-nochange")
-            theirs = self.dbt_build(f"r{rep}-dbt-nochange")
-            return self.orchestrator(f"r{rep}-nochange"), theirs
-
-        nochange, dbt_nochange = nochange_pair()
-        bare = self.dbt_bare(f"r{rep}-bare")
-        parse_cold = self.dbt_parse_cold(f"r{rep}-parse-cold", rep)
+        nochange, dbt_nochange = self.pair(rep, "nochange")
+        comparisons = None
+        if dbt_incremental is not None and dbt_nochange is not None:
+            comparisons = Comparisons(
+                floor=floor,
+                dbt_incremental=dbt_incremental,
+                dbt_nochange=dbt_nochange,
+                bare=self.dbt_bare(f"r{rep}-bare"),
+                parse_cold=self.dbt_parse_cold(f"r{rep}-parse-cold", rep),
+            )
         return Repetition(
             index=rep,
             generate=generated,
-            source_rows=source_rows,
+            source_table_rows=source_table_rows,
             full=full,
-            floor=floor,
             wave=wave,
+            wave_changed=wave_changed,
             incremental=incremental,
-            dbt_incremental=dbt_incremental,
             nochange=nochange,
-            dbt_nochange=dbt_nochange,
-            bare=bare,
-            parse_cold=parse_cold,
+            comparisons=comparisons,
         )
 
     def monitor(self) -> dict[str, Any]:
         app = ROOT / "dashboards" / "monitor" / "app.py"
         pages = ROOT / "dashboards" / "monitor" / "app_pages"
+        if self.runs_only:
+            return {"skipped": "not measured (--runs-only)"}
+        if self.target != "duckdb":
+            return {"skipped": MONITOR_DUCKDB_ONLY}
         if not app.exists() or not pages.is_dir():
             return {"skipped": "monitor not present"}
-        site = Slot(self.work / "monitor")
+        site = DuckdbSlot(self.work / "monitor")
         site.load_from(self.orch)
         result_path = site.path / "monitor.json"
         command = [
@@ -385,6 +377,11 @@ class Bench:
 
     def run(self) -> ScaleResult:
         self.work.mkdir(parents=True, exist_ok=True)
-        self.warm_up()
-        repetitions = [self.repetition(rep) for rep in range(self.repeat)]
-        return ScaleResult(self.scale, repetitions, self.monitor())
+        try:
+            if not self.runs_only:
+                self.warm_up()
+            repetitions = [self.repetition(rep) for rep in range(self.repeat)]
+            return ScaleResult(self.scale, repetitions, self.monitor())
+        finally:
+            for slot in (self.src, self.orch, self.alone):
+                slot.release()

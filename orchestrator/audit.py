@@ -3,10 +3,11 @@ in audit.etl_load_window and ctl.etl_control).
 
 The DDL exists in three dialects (duckdb, postgres, sqlserver) and is created
 idempotently. Table and column names are constants of this module (the allow-list);
-every value travels as a bind parameter. audit.connection_login_events is defined once,
-in the dbt macro connection_login_events_columns (dbt's on-run-start creates it too, so
-the reporting view over it builds before any orchestrator run): this module renders
-that macro file with its own type map.
+every value travels as a bind parameter. Each audit table is defined once, in a dbt macro
+(etl_run_columns, etl_run_entity_columns, connection_login_events_columns): dbt's
+on-run-start creates the tables too (direct dbt runs write the run audit, and the
+reporting view over the connection events builds before any orchestrator run); this
+module renders those macro files with its own type map.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-import jinja2
-
-from orchestrator.config import REPO_ROOT
+from orchestrator.shared_macros import render
 from orchestrator.warehouse import Db
 
 log = logging.getLogger(__name__)
@@ -34,67 +32,14 @@ _TYPES = {
     "sqlserver": {"ts": "datetime2(6)", "bool": "bit", "text": "nvarchar(4000)", "str": "nvarchar"},
 }
 
-_TABLES: dict[str, str] = {
-    "etl_run": """
-        run_id {str}(64) not null primary key,
-        entities_requested {str}(2000) not null,
-        started_by {str}(200) not null,
-        started_at {ts} not null,
-        finished_at {ts},
-        status {str}(20) not null check (status in ('running', 'success', 'partial', 'failed')),
-        entities_succeeded integer,
-        entities_failed integer,
-        error_message {text},
-        is_dry_run {bool} not null,
-        target {str}(20) not null,
-        dbt_invocation_id {str}(64),
-        pid integer not null,
-        full_refresh {bool} not null,
-        batch_size_override integer,
-        cutoff_minutes_override integer,
-        max_batches_override integer""",
-    "etl_run_entity": """
-        run_id {str}(64) not null,
-        entity_name {str}(100) not null,
-        started_at {ts},
-        finished_at {ts},
-        status {str}(20) not null
-            check (status in ('success', 'failed', 'skipped', 'inactive', 'dry_run')),
-        load_kind {str}(20),
-        extracted_count bigint,
-        upserted_count bigint,
-        soft_deleted_count bigint,
-        quarantined_count bigint,
-        batches integer,
-        backlog_after_count bigint,
-        watermark_from_updated_at {ts},
-        watermark_from_id bigint,
-        watermark_to_updated_at {ts},
-        watermark_to_id bigint,
-        tests_passed integer,
-        tests_warned integer,
-        tests_failed integer,
-        error_message {text},
-        error_category {str}(40),
-        error_action {str}(1000),
-        is_dry_run {bool} not null,
-        dbt_invocation_id {str}(64),
-        primary key (run_id, entity_name)""",
-}
+# The tables, each defined once in a dbt macro of the same name plus "_columns"
+# (macros/control/): dbt's on-run-start creates them too.
+AUDIT_TABLES = ("etl_run", "etl_run_entity", "connection_login_events")
 
 
-# The dbt macro holding the column list of audit.connection_login_events.
-CONNECTION_EVENTS_MACRO = REPO_ROOT / "macros" / "control" / "connection_login_events_columns.sql"
-
-
-@cache
 def connection_login_events_columns(dialect: str) -> str:
-    """The column list of audit.connection_login_events in `dialect`, rendered from the
-    dbt macro that defines it (plain Jinja, no dbt context needed)."""
-    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
-        CONNECTION_EVENTS_MACRO.read_text(encoding="utf-8")
-    )
-    return str(template.module.connection_login_events_columns(_TYPES[dialect]))
+    """The column list of audit.connection_login_events in `dialect`."""
+    return render("connection_login_events_columns", _TYPES[dialect])
 
 
 def ddl_statements(dialect: str) -> list[str]:
@@ -106,9 +51,8 @@ def ddl_statements(dialect: str) -> list[str]:
         statements.append("if schema_id('audit') is null exec('create schema audit')")
     else:
         statements.append("create schema if not exists audit")
-    bodies = {table: columns.format(**types) for table, columns in _TABLES.items()}
-    bodies["connection_login_events"] = connection_login_events_columns(dialect)
-    for table, body in bodies.items():
+    for table in AUDIT_TABLES:
+        body = render(f"{table}_columns", types)
         if dialect == "sqlserver":
             statements.append(
                 f"if object_id('audit.{table}', 'U') is null create table audit.{table} ({body}\n)"

@@ -1,7 +1,8 @@
 """Command line of the orchestrator and the flow of one run.
 
 python orchestrator/run.py --entity all|<entity>[,<entity>...] [--target duckdb|postgres|sqlserver]
-    [--dry-run] [--full-refresh] [--batch-size N] [--cutoff-minutes N] [--max-batches N]
+    [--dry-run] [--full-refresh] [--full-checks] [--batch-size N] [--cutoff-minutes N]
+    [--max-batches N]
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from orchestrator import summary
 from orchestrator.audit import AuditWriter, EntityOutcome, RunRecord, Window
@@ -43,7 +43,7 @@ from orchestrator.errors import (
     classify,
 )
 from orchestrator.lock import FileLock, LockHeldError, LockInfo, ServerLock, held_message
-from orchestrator.lock import holder_from_audit as lock_holder
+from orchestrator.manifest_cache import current_manifest
 from orchestrator.progress import ProgressTracker
 from orchestrator.results import Project, RunResults, entity_tests, load_project, load_run_results
 from orchestrator.warehouse import Db, describe, open_connection
@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--full-refresh", action="store_true", help="rebuild the tables and reset watermarks"
     )
+    parser.add_argument(
+        "--full-checks",
+        action="store_true",
+        help="test the whole warehouse, not just the rows this run loads, and compare the"
+        " snapshots with the whole source (rows deleted from it)",
+    )
     parser.add_argument("--batch-size", type=int, help="rows per batch, 1-100000 (this run)")
     parser.add_argument(
         "--cutoff-minutes", type=int, help="ignore rows changed in the last N minutes, 0-1440"
@@ -136,6 +142,7 @@ def parse_config(argv: list[str] | None) -> tuple[RunConfig, bool]:
         target=args.target,
         dry_run=args.dry_run,
         full_refresh=args.full_refresh,
+        full_checks=args.full_checks,
         overrides=overrides,
         etl_now=validate_etl_now(args.now),
     )
@@ -219,11 +226,14 @@ class Orchestrator:
     # --- the run ------------------------------------------------------------------------
 
     def discover(self) -> Project:
-        """The entities, from dbt's manifest (`dbt parse` into this run's target path)."""
-        outcome = run_dbt(self.config, ["parse"], self.config.dbt_vars())
-        manifest = self.config.target_path / "manifest.json"
-        if outcome.returncode != 0 or not manifest.exists():
-            raise UsageError(f"dbt parse failed: {_first_line(outcome.error_text())}")
+        """The entities, from dbt's manifest: the one in this run's target path if it is
+        current (manifest_cache), else `dbt parse` writes it there."""
+        manifest = current_manifest(self.config, self.config.dbt_vars())
+        if manifest is None:
+            outcome = run_dbt(self.config, ["parse"], self.config.dbt_vars())
+            manifest = self.config.target_path / "manifest.json"
+            if outcome.returncode != 0 or not manifest.exists():
+                raise UsageError(f"dbt parse failed: {_first_line(outcome.error_text())}")
         return load_project(manifest)
 
     def plan(self, project: Project) -> _Plan:
@@ -249,11 +259,9 @@ class Orchestrator:
             return self.file_lock.acquire()
         assert self.lock_db is not None
         self.server_lock = ServerLock(self.lock_db)
-        if not self.server_lock.acquire():
-            rows: list[tuple[Any, ...]] = []
-            if self.lock_db.table_exists("audit", "etl_run"):
-                rows = AuditWriter(self.lock_db).running_runs()
-            raise LockHeldError(held_message(lock_holder(rows)))
+        holder = self.server_lock.acquire()
+        if holder is not None:
+            raise LockHeldError(held_message(holder))
         return None
 
     def release(self) -> None:
@@ -587,9 +595,9 @@ class Orchestrator:
     ) -> None:
         """We hold the lock: any run still 'running' died without closing its audit. Its
         planned windows and the entities it had not finished are marked failed."""
-        for run_id, pid, _who, _started in writer.running_runs(self.config.run_id):
+        for run_id, pid, who, _started in writer.running_runs(self.config.run_id):
             dead_pid = stale.pid if stale is not None and stale.run_id == run_id else pid
-            message = STALE_MESSAGE.format(pid=dead_pid)
+            message = STALE_MESSAGE.format(pid=dead_pid or who)  # a direct dbt run: no pid
             now = _utcnow()
             log.warning("closing run %s: %s", run_id, message)
             say(f"recovered run {run_id}: {message}")

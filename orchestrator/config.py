@@ -54,6 +54,7 @@ class RunConfig:
     target: str
     dry_run: bool = False
     full_refresh: bool = False
+    full_checks: bool = False
     overrides: Overrides = field(default_factory=Overrides)
     etl_now: str = ""
     run_id: str = field(default_factory=lambda: new_run_id())
@@ -91,6 +92,7 @@ class RunConfig:
         return {
             "etl_now": self.etl_now,
             "etl_dry_run": self.dry_run if dry_run is None else dry_run,
+            "etl_full_checks": self.full_checks,
             **self.overrides.as_vars(),
         }
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orchestrator import manifest_cache
 from orchestrator.config import RunConfig
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,8 @@ def run_dbt(
     on_start: Callable[[DbtInvocation], None] | None = None,
 ) -> DbtOutcome:
     """Run one dbt command of this run to completion. The run id reaches the macros as
-    ETL_RUN_ID; a run_results.json left by an earlier run is removed first."""
+    ETL_RUN_ID; a run_results.json left by an earlier run is removed first, and the
+    manifest dbt writes is recorded as current or not (manifest_cache)."""
     (config.target_path / "run_results.json").unlink(missing_ok=True)
     invocation = DbtInvocation(
         dbt_command(config, subcommand, dbt_vars),
@@ -218,4 +220,7 @@ def run_dbt(
     )
     if on_start is not None:
         on_start(invocation)
-    return invocation.run()
+    before = manifest_cache.before_dbt(config, dbt_vars)
+    outcome = invocation.run()
+    manifest_cache.after_dbt(config, dbt_vars, before, outcome.returncode)
+    return outcome

@@ -9,6 +9,11 @@
   releases it if the process dies); the holder's details come from audit.etl_run rows
   still 'running'.
 - SQL Server: `sp_getapplock` with a session owner, the same idea.
+
+The server lock is defined once, in the dbt macro etl_warehouse_lock, because a direct dbt
+run takes it too (the hook etl_run_claim). dbt closes the hooks' session when on-run-start
+ends, so such a run cannot keep the lock: its 'running' row holds the warehouse instead,
+while dbt is connected to the database.
 """
 
 from __future__ import annotations
@@ -20,17 +25,26 @@ import os
 import socket
 import time
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from orchestrator.errors import LockHeldError
+from orchestrator.shared_macros import render
 from orchestrator.warehouse import Db
 
 log = logging.getLogger(__name__)
 
-# Advisory lock key of the orchestrator (any constant bigint, the same for every run).
-PG_LOCK_KEY = 7_310_262_015_001
-SQLSERVER_LOCK_RESOURCE = "ecommerce_dw.orchestrator"
+
+@cache
+def lock_statements(dialect: str) -> dict[str, Any]:
+    """The warehouse lock of `dialect`: its statements, key and resource (the macro
+    etl_warehouse_lock)."""
+    return dict(json.loads(render("etl_warehouse_lock", dialect)))
+
+
+# Advisory lock key of every run on PostgreSQL (the same constant for every run).
+PG_LOCK_KEY: int = lock_statements("postgres")["key"]
 # An unreadable lock file (the holder died between creating and writing it) this old is stale.
 UNREADABLE_LOCK_GRACE_SECONDS = 30.0
 
@@ -45,7 +59,8 @@ class LockInfo:
     started_at: str
 
     def describe(self) -> str:
-        return f"run {self.run_id} (pid {self.pid} on {self.host}, started {self.started_at})"
+        who = f"pid {self.pid} on {self.host}" if self.pid else self.host
+        return f"run {self.run_id} ({who}, started {self.started_at})"
 
 
 def pid_alive(pid: int) -> bool:
@@ -132,45 +147,54 @@ class ServerLock:
 
     def __init__(self, db: Db) -> None:
         self.db = db
+        self.sql = lock_statements(db.target)
         self.held = False
 
-    def acquire(self) -> bool:
-        if self.db.target == "postgres":
-            got = self.db.query("select pg_try_advisory_lock(?)", [PG_LOCK_KEY])[0][0]
-        else:
-            got = (
-                self.db.query(
-                    "declare @result int; exec @result = sp_getapplock @Resource = ?,"
-                    " @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0;"
-                    " select @result",
-                    [SQLSERVER_LOCK_RESOURCE],
-                )[0][0]
-                >= 0
-            )
+    def acquire(self) -> LockInfo | None:
+        """Take the lock: None when taken, else who holds the warehouse: the lock's holder,
+        or a direct dbt run still connected (then the lock is given back)."""
+        self.held = bool(self.db.query(self.sql["take"])[0][0])
         self.db.commit()
-        self.held = bool(got)
-        return self.held
+        if not self.held:
+            return holder_from_audit(self._running("holders"))
+        direct_runs = self._running("direct_runs")
+        if direct_runs and self._dbt_connected():
+            self.release()
+            return holder_from_audit(direct_runs)
+        return None
+
+    def _running(self, statement: str) -> list[tuple[Any, ...]]:
+        if not self.db.table_exists("audit", "etl_run"):
+            return []
+        rows = self.db.query(self.sql[statement])
+        self.db.commit()
+        return rows
+
+    def _dbt_connected(self) -> bool:
+        """Whether dbt has a session open on the database, looked for a few times: dbt
+        reconnects for every node, so a live run can be between two connections."""
+        for poll in range(self.sql["polls"]):
+            if poll:
+                self.db.execute(self.sql["pause"])
+            if self.db.query(self.sql["dbt_sessions"])[0][0]:
+                return True
+        return False
 
     def release(self) -> None:
         if not self.held:
             return
         with contextlib.suppress(Exception):
-            if self.db.target == "postgres":
-                self.db.query("select pg_advisory_unlock(?)", [PG_LOCK_KEY])
-            else:
-                self.db.execute(
-                    "exec sp_releaseapplock @Resource = ?, @LockOwner = 'Session'",
-                    [SQLSERVER_LOCK_RESOURCE],
-                )
+            self.db.execute(self.sql["release"])
             self.db.commit()
         self.held = False
 
 
 def holder_from_audit(rows: list[tuple[Any, ...]]) -> LockInfo:
     """The holder of a server lock, from its audit.etl_run row (run_id, pid, started_by,
-    started_at), or an anonymous holder when it has not written it yet."""
+    started_at), or an anonymous holder when it has not written it yet. A direct dbt run
+    has no pid: its started_by ('dbt:<user>@<host>') names it."""
     if not rows:
         return LockInfo("(unknown: no running row in audit.etl_run yet)", 0, "?", "?")
     run_id, pid, who, started = rows[0]
-    host = str(who).split("@", 1)[-1] if who else "?"
+    host = (str(who).split("@", 1)[-1] if pid else str(who)) if who else "?"
     return LockInfo(str(run_id), int(pid or 0), host, str(started))

@@ -143,20 +143,26 @@ class Db:
         self.conn = conn
         self.target = target
 
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.target == "postgres" else sql
+    def _run(self, cur: Any, sql: str, params: Sequence[Any]) -> None:
+        """SQL without parameters goes as it is (a `%` in it is not a marker)."""
+        if not params:
+            cur.execute(sql)
+        elif self.target == "postgres":
+            cur.execute(sql.replace("?", "%s"), tuple(params))
+        else:
+            cur.execute(sql, tuple(params))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         cur = self.conn.cursor()
         try:
-            cur.execute(self._sql(sql), tuple(params))
+            self._run(cur, sql, params)
         finally:
             cur.close()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cur = self.conn.cursor()
         try:
-            cur.execute(self._sql(sql), tuple(params))
+            self._run(cur, sql, params)
             return [tuple(row) for row in cur.fetchall()]
         finally:
             cur.close()

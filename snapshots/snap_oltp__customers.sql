@@ -8,13 +8,14 @@
     its version (hard_deletes invalidate, dbt_project.yml). LGPD: only the first name is
     kept, masked as in dim_cliente; e-mail, phone, document and birth date are not
     historised at all. -#}
-{% do ecommerce_dw.etl_snapshot_window(ref('stg_oltp__customers'), 'customer_id') %}
+{%- set rows_to_snapshot = ecommerce_dw.etl_snapshot_source(ref('stg_oltp__customers'), 'customer_id') %}
+{% do ecommerce_dw.etl_snapshot_window(rows_to_snapshot, 'customer_id') %}
 
 with
 
 stg_oltp__customers as (
 
-    select * from {{ ref('stg_oltp__customers') }}
+    select * from {{ rows_to_snapshot }}
 
 ),
 

@@ -6,13 +6,14 @@
     cost, status, category, subcategory, brand and supplier. One version per change of
     core.products.updated_at (strategy timestamp); a product gone from the source closes
     its version (hard_deletes invalidate, dbt_project.yml). No personal data. -#}
-{% do ecommerce_dw.etl_snapshot_window(ref('stg_oltp__products'), 'product_id') %}
+{%- set rows_to_snapshot = ecommerce_dw.etl_snapshot_source(ref('stg_oltp__products'), 'product_id') %}
+{% do ecommerce_dw.etl_snapshot_window(rows_to_snapshot, 'product_id') %}
 
 with
 
 stg_oltp__products as (
 
-    select * from {{ ref('stg_oltp__products') }}
+    select * from {{ rows_to_snapshot }}
 
 ),
 

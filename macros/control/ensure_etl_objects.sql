@@ -59,16 +59,22 @@
         run_id varchar(64) not null,
         invocation_id varchar(64) not null,
         quarantined_at " ~ ts ~ " not null")) %}
-    {#- the orchestrator's connection audit, so the reporting view over it builds on a
-        warehouse the orchestrator has never run against (same DDL as the orchestrator's) -#}
-    {% do run_query(ecommerce_dw.create_table_if_missing(
-        ecommerce_dw.etl_relation('audit', 'connection_login_events'),
-        ecommerce_dw.connection_login_events_columns(ecommerce_dw.audit_column_types()))) %}
+    {#- the orchestrator's run audit and connection audit (same DDL as the orchestrator's):
+        direct dbt runs write the run audit too, and the reporting view over the connection
+        audit builds on a warehouse the orchestrator has never run against -#}
+    {% set types = ecommerce_dw.audit_column_types() %}
+    {% do types.update({'bool': dbt.type_boolean()}) %}
+    {% for identifier, columns in [('etl_run', ecommerce_dw.etl_run_columns(types)),
+                                   ('etl_run_entity', ecommerce_dw.etl_run_entity_columns(types)),
+                                   ('connection_login_events', ecommerce_dw.connection_login_events_columns(types))] %}
+        {% do run_query(ecommerce_dw.create_table_if_missing(ecommerce_dw.etl_relation('audit', identifier), columns)) %}
+    {% endfor %}
     {#- dbt caches the relations of every schema a selected model lives in (audit holds a
         reporting view): tell the cache about the tables just created, or the load macros'
         adapter.get_relation() would not see them in this invocation -#}
     {% for schema, identifier in [('ctl', 'etl_control'), ('audit', 'etl_load_window'),
-                                  ('audit', 'etl_quarantine'), ('audit', 'connection_login_events')] %}
+                                  ('audit', 'etl_quarantine'), ('audit', 'etl_run'), ('audit', 'etl_run_entity'),
+                                  ('audit', 'connection_login_events')] %}
         {% do adapter.cache_added(ecommerce_dw.etl_relation(schema, identifier)) %}
     {% endfor %}
     {% do ecommerce_dw.sync_etl_control_config() %}

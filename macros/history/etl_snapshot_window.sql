@@ -4,8 +4,10 @@
     new or changed since the version the snapshot holds, and current versions whose row
     is gone from the source; rows with a NULL or duplicated key, which the snapshot leaves
     out, do not count), and the newest (updated_at, id) captured so far. The
-    snapshot itself compares the whole source (dbt's timestamp strategy), so there is no
-    cutoff or batching: cutoff_at is the run's "now", batch_size 0. With --vars
+    snapshot compares what it reads (etl_snapshot_source: the changed rows, or the whole
+    source on a full check, the only run that counts rows gone from it) with the versions
+    it holds (dbt's timestamp strategy), so there is no cutoff or batching: cutoff_at is
+    the run's "now", batch_size 0. With --vars
     etl_dry_run (the orchestrator's --dry-run, a `dbt compile`) the window is recorded as
     a dry run and nothing is written. etl_snapshot_complete (post-hook) closes it with the
     counts of what the snapshot wrote. -#}
@@ -42,12 +44,16 @@
             ~ " where current_versions." ~ id_column ~ " is null"
             ~ " or current_versions.dbt_valid_from < source_rows.updated_at") %}
         {% set ns.pending = (found.rows[0][0] | int) if found.rows else 0 %}
+    {% endif %}
+    {% if snapshot_exists and ecommerce_dw.etl_full_checks() %}
+        {#- rows gone from the source: only a full check reads the whole source -#}
         {% set found = run_query("select count(*) from " ~ this ~ " as current_versions"
             ~ " where current_versions.dbt_valid_to is null and not exists (select 1 from "
             ~ source ~ " as source_rows where source_rows." ~ id_column ~ " = current_versions."
             ~ id_column ~ ")") %}
         {% set ns.pending = ns.pending + ((found.rows[0][0] | int) if found.rows else 0) %}
-    {% else %}
+    {% endif %}
+    {% if not snapshot_exists %}
         {% set found = run_query("select count(*) from " ~ source ~ " as source_rows") %}
         {% set ns.pending = (found.rows[0][0] | int) if found.rows else 0 %}
     {% endif %}

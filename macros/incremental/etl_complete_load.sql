@@ -8,7 +8,7 @@
     {% set entity = model.name %}
     {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
     {% set found = run_query("select status, source_relation, updated_at_column, id_column,"
-        ~ " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id, load_kind from "
+        ~ " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id, load_kind, upserted_count from "
         ~ window_table ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}
     {% if found.rows | length == 0 or found.rows[0][0] == 'inactive' %}{{ return('') }}{% endif %}
     {% set w = found.rows[0] %}
@@ -27,10 +27,14 @@
             ~ " from " ~ source_relation ~ " where " ~ in_window ~ " and motivo_quarentena is not null") %}
     {% endif %}
 
-    {% do run_query("update " ~ window_table ~ " set status = 'loaded', finished_at = " ~ now
-        ~ ", upserted_count = (select count(*) from " ~ this ~ " where _etl_invocation_id = '" ~ invocation_id ~ "')"
-        ~ ", soft_deleted_count = (select count(*) from " ~ this ~ " where _etl_invocation_id = '" ~ invocation_id
-        ~ "' and " ~ ecommerce_dw.is_true('_etl_source_deleted') ~ ")"
+    {#- etl_batched_merge recorded the counts from the run's own rows; otherwise (a full
+        build, another strategy) count what this invocation wrote -#}
+    {% set written = "_etl_invocation_id = '" ~ invocation_id ~ "'" %}
+    {% set counts = "" if w[9] is not none else
+        ", upserted_count = (select count(*) from " ~ this ~ " where " ~ written ~ ")"
+        ~ ", soft_deleted_count = (select count(*) from " ~ this ~ " where " ~ written
+        ~ " and " ~ ecommerce_dw.is_true('_etl_source_deleted') ~ ")" %}
+    {% do run_query("update " ~ window_table ~ " set status = 'loaded', finished_at = " ~ now ~ counts
         ~ ", quarantined_count = (select count(*) from " ~ quarantine ~ " where entity_name = '" ~ entity
         ~ "' and invocation_id = '" ~ invocation_id ~ "')"
         ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}

@@ -14,7 +14,6 @@
     {% set dry_run = var('etl_dry_run', false) in [true, 'true', 'True', 1, '1'] %}
     {% set recording = execute and (flags.WHICH in ['run', 'build'] or (dry_run and flags.WHICH == 'compile')) %}
     {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
-    {% set control_table = ecommerce_dw.etl_relation('ctl', 'etl_control') %}
     {% set columns = ['status', 'watermark_from_updated_at', 'watermark_from_id', 'watermark_to_updated_at',
                       'watermark_to_id', 'cutoff_at', 'batch_size', 'max_batches', 'batches',
                       'extracted_count', 'backlog_after_count', 'load_kind'] %}
@@ -40,15 +39,8 @@
     {% set etl = (config.get('meta') or {}).get('etl') or {} %}
     {% set control = {'watermark_updated_at': none, 'watermark_id': none, 'cutoff_minutes': etl.get('cutoff_minutes', 2),
                       'batch_size': etl.get('batch_size', 1000), 'is_active': true} %}
-    {% if adapter.get_relation(control_table.database, control_table.schema, control_table.identifier) is not none %}
-        {% set found = run_query("select watermark_updated_at, watermark_id, cutoff_minutes, batch_size, is_active from "
-            ~ control_table ~ " where entity_name = '" ~ entity ~ "'") %}
-        {% if found.rows | length > 0 %}
-            {% set row = found.rows[0] %}
-            {% do control.update({'watermark_updated_at': row[0], 'watermark_id': row[1], 'cutoff_minutes': row[2],
-                                  'batch_size': row[3], 'is_active': row[4] in [true, 1, '1', 'true', 'True']}) %}
-        {% endif %}
-    {% endif %}
+    {% set stored_control = ecommerce_dw.etl_control_row() %}
+    {% if stored_control is not none %}{% do control.update(stored_control) %}{% endif %}
     {% set batch_size = ecommerce_dw.etl_setting('etl_batch_size', control.batch_size, 1, 100000) %}
     {% set cutoff_minutes = ecommerce_dw.etl_setting('etl_cutoff_minutes', control.cutoff_minutes, 0, 1440) %}
     {% set max_batches = ecommerce_dw.etl_setting('etl_max_batches', none, 1, 1000000000) %}

@@ -12,14 +12,16 @@
     {% set predicates = arg_dict.get('incremental_predicates') %}
     {% set batch_size = ecommerce_dw.etl_window_setting('batch_size') %}
     {% set ends = run_query(
-        "select _etl_source_updated_at, " ~ unique_key ~ ", row_number_in_run, rows_in_run from ("
+        "select _etl_source_updated_at, " ~ unique_key ~ ", row_number_in_run, rows_in_run, deleted_in_run from ("
         ~ " select _etl_source_updated_at, " ~ unique_key ~ ","
         ~ " row_number() over (order by _etl_source_updated_at, " ~ unique_key ~ ") as row_number_in_run,"
-        ~ " count(*) over () as rows_in_run from " ~ temp_relation ~ ") numbered"
+        ~ " count(*) over () as rows_in_run,"
+        ~ " sum(case when " ~ ecommerce_dw.is_true('_etl_source_deleted') ~ " then 1 else 0 end) over () as deleted_in_run"
+        ~ " from " ~ temp_relation ~ ") numbered"
         ~ " where row_number_in_run % " ~ batch_size ~ " = 0 or row_number_in_run = rows_in_run"
         ~ " order by row_number_in_run").rows %}
     {% set batches = ends | length %}
-    {% do ecommerce_dw.etl_record_batches(batches) %}
+    {% do ecommerce_dw.etl_record_batches(batches, (ends[0][3] | int) if ends else 0, (ends[0][4] | int) if ends else 0) %}
     {% if batches <= 1 %}
         {% do ecommerce_dw.etl_log_progress(1, 1, (ends[0][3] | int) if ends else 0) %}
         {{ return(get_merge_sql(target_relation, temp_relation, unique_key, dest_columns, predicates)) }}

@@ -27,7 +27,8 @@ final as (
     union all
 
     select
-        vendas.alterado_em,
+        -- a sale's figures in fact_metas come from the item and its order alone
+        greatest(vendas.item_updated_at, coalesce(vendas.order_updated_at, vendas.item_updated_at)) as alterado_em,
         vendas.order_item_id as evento_id,
         'venda' as tipo_evento,
         cast({{ dbt.date_trunc('month', 'vendas.order_date') }} as date) as mes_referencia

@@ -75,6 +75,7 @@ joined as (
         order_items.had_discount,
         order_items.created_at as item_created_at,
         order_items.updated_at as item_updated_at,
+        orders.updated_at as order_updated_at,
         order_items.deleted_at as item_deleted_at,
         orders.deleted_at as order_deleted_at,
         orders.order_id as found_order_id,

@@ -1,7 +1,11 @@
--- Reconciliation, zero tolerance: per order month, the count of items, the sums of gross,
--- discount and net and the count of distinct orders in fact_vendas equal the source's,
--- over the source rows up to fact_vendas's watermark (valid and not soft-deleted).
--- Returns the months that differ.
+-- Reconciliation, zero tolerance. Returns what differs.
+-- A full check (etl_full_checks, --full-refresh, `dbt test`): per order month, the count
+-- of items, the sums of gross, discount and net and the count of distinct orders in
+-- fact_vendas equal the source's, over the source rows up to fact_vendas's watermark
+-- (valid and not soft-deleted).
+-- An incremental build: every sale this run loaded equals its source item (amounts,
+-- order, deletion), the source rows read by key through their primary key.
+{% if etl_full_checks() or flags.WHICH != 'build' %}
 with
 
 control as (
@@ -98,3 +102,51 @@ final as (
 )
 
 select * from final
+{% else %}
+with
+
+loaded as (
+
+    select * from {{ ref('fact_vendas') }}
+    where _etl_invocation_id = '{{ invocation_id }}'
+
+),
+
+source_items as (
+
+    select * from {{ ref('int_vendas_validated') }}
+    where order_item_id in (select loaded.venda_id from loaded)
+
+),
+
+final as (
+
+    select
+        loaded.venda_id,
+        source_items.order_item_id,
+        source_items.motivo_quarentena
+    from loaded
+    left join source_items
+        on loaded.venda_id = source_items.order_item_id
+    where
+        source_items.order_item_id is null
+        or source_items.motivo_quarentena is not null
+        or loaded.pedido_original_id <> source_items.order_id
+        or loaded.quantidade_vendida <> source_items.quantity
+        or loaded.valor_total_bruto <> source_items.gross_amount
+        or loaded.valor_total_descontos <> source_items.discount_amount
+        or loaded.valor_total_liquido <> source_items.net_amount
+        or (
+            {{ is_true('loaded._etl_source_deleted') }}
+            and source_items.item_deleted_at is null
+            and source_items.order_deleted_at is null
+        )
+        or (
+            not ({{ is_true('loaded._etl_source_deleted') }})
+            and (source_items.item_deleted_at is not null or source_items.order_deleted_at is not null)
+        )
+
+)
+
+select * from final
+{% endif %}

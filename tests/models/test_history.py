@@ -173,7 +173,8 @@ def _prepare(site: Site) -> Site:
     )
 
     site.expected = _expected_counts(site)
-    site.warehouse.build(etl_batch_size="7")
+    # a full check: the snapshots read the whole source, so the hard delete is seen
+    site.warehouse.build(etl_batch_size="7", etl_full_checks=True)
     site.invocation = site.dw(
         "select invocation_id from audit.etl_load_window where entity_name = 'snap_oltp__customers'"
         " order by planned_at desc"
@@ -425,3 +426,54 @@ def test_contract_tables_keep_the_column_order_their_sql_selects(site: Site):
         assert [row[0] for row in table] == _selected_columns(site, result["compiled_code"]), name
         checked.append(name)
     assert len(checked) == 12, checked  # 7 dimensions, 3 facts, 2 history dimensions
+
+
+def test_incremental_build_snapshots_only_the_changed_rows(site: Site):
+    """Runs last: changes one customer and one product, then a build that is not a full
+    check reads just those rows (ctl.etl_pending__<snapshot>) and versions them."""
+    customer, product = site.source(
+        "select min(c.customer_id), min(p.product_id) from core.customers as c, core.products as p"
+        " where c.deleted_at is null and p.deleted_at is null"
+    )[0]
+    later = site.source("select max(updated_at) from core.customers")[0][0] + timedelta(hours=1)
+    site.source(
+        "update core.customers set segment = 'Pessoa Juridica', updated_at = ?"
+        " where customer_id = ?",
+        later,
+        customer,
+        write=True,
+    )
+    site.source(
+        "update core.products set list_price = list_price + 1, updated_at = ? where product_id = ?",
+        later,
+        product,
+        write=True,
+    )
+    changes = (
+        ("snap_oltp__customers", "customers", "customer_id", customer),
+        ("snap_oltp__products", "products", "product_id", product),
+    )
+    # what each snapshot reads: the rows changed at or after the newest updated_at it holds
+    # (ties with that instant included; dbt versions only the row that moved past it)
+    expected = {}
+    for snapshot, table, key, _ in changes:
+        newest = site.dw(f"select max(updated_at) from snapshots.{snapshot}")[0][0]
+        expected[snapshot] = set(
+            site.source(f"select {key} from core.{table} where updated_at >= ?", newest)
+        )
+    site.warehouse.build()
+    for snapshot, _, key, changed in changes:
+        read = set(site.dw(f"select {key} from ctl.etl_pending__{snapshot}"))
+        assert read == expected[snapshot] and (changed,) in read, snapshot
+        current = site.dw(
+            f"select dbt_valid_from from snapshots.{snapshot}"
+            f" where {key} = ? and dbt_valid_to is null",
+            changed,
+        )
+        assert current == [(later,)], snapshot
+        window = site.dw(
+            "select extracted_count, upserted_count, source_relation from audit.etl_load_window"
+            " where entity_name = ? order by planned_at desc",
+            snapshot,
+        )[0]
+        assert window[:2] == (1, 1) and f"etl_pending__{snapshot}" in window[2], window

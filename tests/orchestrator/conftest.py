@@ -86,6 +86,15 @@ class Site:
     def wave(self, number: int = 1) -> None:
         apply_wave(number, target="duckdb", seed=SEED, duckdb_path=self.source)
 
+    def break_fact_descontos(self) -> None:
+        """applied_at of the discounts stops being a timestamp: fact_descontos fails."""
+        self.oltp(
+            "create table core.broken as select * replace ('not a date' as applied_at)"
+            " from core.order_item_discounts; drop table core.order_item_discounts;"
+            " alter table core.broken rename to order_item_discounts",
+            write=True,
+        )
+
     def last_run(self) -> dict[str, Any]:
         columns = (
             "run_id, status, entities_requested, entities_succeeded, entities_failed,"

@@ -36,6 +36,10 @@ def test_overrides_and_entities_are_validated_before_anything_runs() -> None:
     # the run id travels in ETL_RUN_ID: vars that change every run force a full dbt re-parse
     assert "etl_run_id" not in config.dbt_vars()
     assert config.dbt_vars()["etl_now"] == "2026-01-16T00:00:00"
+    # an incremental run tests what it loads; --full-checks tests everything
+    assert config.dbt_vars()["etl_full_checks"] is False
+    full, _ = parse_config(["--entity", "all", "--full-checks"])
+    assert full.dbt_vars()["etl_full_checks"] is True
     for bad in (["--max-batches", "0"], ["--cutoff-minutes", "-1"], ["--now", "yesterday"]):
         with pytest.raises(UsageError):
             parse_config(["--entity", "all", *bad])

@@ -143,12 +143,7 @@ def test_run_after_wave_extracts_exactly_the_changed_rows(site: Site) -> None:
 def test_failure_in_one_fact_gives_partial_and_keeps_its_watermark(site: Site) -> None:
     site.wave(1)
     before = site.watermarks()
-    site.oltp(
-        "create table core.broken as select * replace ('not a date' as applied_at)"
-        " from core.order_item_discounts; drop table core.order_item_discounts;"
-        " alter table core.broken rename to order_item_discounts",
-        write=True,
-    )
+    site.break_fact_descontos()
 
     result = site.run("--entity", "dim_cliente,fact_descontos")
 

@@ -35,7 +35,9 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-# Queries dbt-sqlserver cannot proceed without a row for, with the row a
+from orchestrator.lock import lock_statements
+
+# Queries dbt-sqlserver (or our hooks) cannot proceed without a row for, with the row a
 # SQL Server 2022 (major version 16) would return. Matched on the SQL text.
 ROW_ANSWERS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[Any, ...]]] = [
     (
@@ -43,6 +45,8 @@ ROW_ANSWERS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[Any, ...]]] = [
         ("major_version",),
         (16,),
     ),
+    # the warehouse lock a direct dbt run takes (etl_run_claim): granted
+    (re.compile(re.escape(lock_statements("sqlserver")["take"])), ("granted",), (1,)),
 ]
 
 

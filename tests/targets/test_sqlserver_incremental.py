@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 from dbt.cli.main import dbtRunner
+from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlserver_standin import ExecutedSql, PopulatedWarehouse, standin_sqlserver
 from test_sqlserver_compiles import (
@@ -253,4 +254,39 @@ def test_window_record_complete_and_close_sql_of_build_is_valid_tsql(
         for sql in dict.fromkeys(batch.sql for batch in capped)
         for problem in tsql_problems(sql, "capped window bounds")
     ]
+    assert not problems, _report(problems)
+
+
+# entity models that find their changes through the source's indexes (etl_pending; the
+# snapshots' are checked in test_sqlserver_history)
+CHANGE_DETECTION = {"dim_cliente", "dim_produto", "fact_vendas", "fact_descontos", "fact_metas"}
+
+
+def test_change_detection_predicates_are_sargable(populated: PopulatedRuns) -> None:
+    """Each entity's query of changed keys, as sent during dbt build, compares the source's
+    bare updated_at column with a constant (`updated_at >= cast('...' as datetime2(6))`):
+    no function around the column, so SQL Server seeks its (updated_at, <pk>) index."""
+    detections = {
+        batch.node.rsplit(".", 1)[-1]: batch.sql
+        for batch in populated.build_executed
+        if batch.node and re.search(r"into \S*etl_changed__", batch.sql, re.I)
+    }
+    # fact_vendas and fact_metas are skipped: they depend on the failing dim_vendedor
+    assert set(detections) == CHANGE_DETECTION - SKIPPED_ENTITIES, sorted(detections)
+    problems = []
+    for entity, sql in detections.items():
+        problems += tsql_problems(sql, f"{entity}: changed keys")
+        tree = sqlglot.parse_one(sql, read="tsql")
+        compared = [
+            comparison
+            for comparison in tree.find_all(exp.GTE, exp.GT, exp.EQ, exp.LT, exp.LTE)
+            if any(c.name.lower() == "updated_at" for c in comparison.find_all(exp.Column))
+        ]
+        assert compared, f"{entity}: no predicate on updated_at"
+        for comparison in compared:
+            column, constant = comparison.this, comparison.expression
+            assert isinstance(column, exp.Column) and column.name.lower() == "updated_at", (
+                f"{entity}: {comparison.sql('tsql')}"
+            )
+            assert not list(constant.find_all(exp.Column)), f"{entity}: {comparison.sql('tsql')}"
     assert not problems, _report(problems)

@@ -17,6 +17,8 @@ Valid T-SQL that sqlglot 30 does not model is handled narrowly, not skipped:
   ``create_schema`` batch): these keywords are treated as statement boundaries, so
   the statements inside the blocks are still parsed one by one;
 * ``THROW`` on its own (re-raise inside a CATCH block) is accepted as a statement;
+* ``WAITFOR DELAY 'hh:mm:ss[.mmm]'`` (the pause between polls of the warehouse lock) is
+  accepted as a statement when its time literal is well-formed;
 * ``EXEC('...')`` (how dbt-sqlserver runs DDL, e.g. ``create view``): the statement
   parses, and the SQL inside the string literal is checked as well.
 """
@@ -47,6 +49,7 @@ FOREIGN_TOKENS: dict[TokenType, str] = {
 }
 
 _BLOCK_KEYWORD = re.compile(r"(TRY|CATCH)\b", re.IGNORECASE)
+_WAITFOR_DELAY = re.compile(r"\s*waitfor\s+delay\s+'\d{2}:[0-5]\d:[0-5]\d(\.\d{1,3})?'\s*", re.I)
 _EXEC_STRING = re.compile(r"\bexec(?:ute)?\s*\(\s*N?'((?:[^']|'')*)'\s*\)", re.IGNORECASE)
 
 
@@ -113,6 +116,8 @@ def _statement_problems(text: str, origin: str) -> list[Problem]:
     tokens = TSQL.tokenize(text)
     if [t.text.upper() for t in tokens] == ["THROW"]:
         return []  # re-raise inside a CATCH block: valid T-SQL sqlglot reads as a column
+    if _WAITFOR_DELAY.fullmatch(text):
+        return []  # valid T-SQL sqlglot 30 does not parse
     problems = [Problem(origin, text, message) for message in _foreign_tokens(tokens)]
     try:
         parsed = sqlglot.parse(

@@ -1,11 +1,31 @@
 {{ config(unique_key='cliente_id') }}
 
+{#- Changed keys (etl_pending): the customers changed since the watermark, and the
+    customers of changed orders or order items (their purchase history). #}
+{%- set since = etl_changes_since() %}
+{%- set changed_keys %}
+    select customer_id as changed_key
+    from {{ ref('stg_oltp__customers') }}
+    where updated_at >= {{ since }}
+    union
+    select customer_id
+    from {{ ref('stg_oltp__orders') }}
+    where updated_at >= {{ since }}
+    union
+    select orders.customer_id
+    from {{ ref('stg_oltp__order_items') }} as order_items
+    inner join {{ ref('stg_oltp__orders') }} as orders
+        on order_items.order_id = orders.order_id
+    where order_items.updated_at >= {{ since }}
+{%- endset %}
+{%- set pending = etl_pending(ref('int_clientes_validated'), 'customer_id', changed_keys if since else none) %}
+
 with
 
 clientes as (
 
-    select * from {{ ref('int_clientes_validated') }}
-    where {{ watermark_filter(ref('int_clientes_validated'), 'alterado_em', 'customer_id') }}
+    select * from {{ pending }}
+    where {{ watermark_filter(pending, 'alterado_em', 'customer_id') }}
         and motivo_quarentena is null
 
 ),

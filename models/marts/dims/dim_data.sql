@@ -24,6 +24,11 @@
 {%- set first_year = var('calendar_start_year') | int -%}
 {%- set last_year = ecommerce_dw.etl_now().year + (var('calendar_years_ahead') | int) -%}
 {%- set year_as_string = 'cast(ano as ' ~ dbt.type_string() ~ ')' -%}
+{#- Once the calendar exists, an incremental run widens it by the orders changed since the
+    oldest watermark (the source's (updated_at, order_id) index) instead of reading every
+    order: orders are never removed, so the range only grows. A full check reads them all. -#}
+{%- set calendar = adapter.get_relation(this.database, this.schema, this.identifier) if execute and this is not none else none -%}
+{%- set since = etl_oldest_watermark() if calendar is not none and not etl_full_checks() else none -%}
 
 with
 
@@ -81,10 +86,25 @@ day_offsets as (
 
 order_date_bounds as (
 
+    {%- if since %}
+    select
+        min(known_dates.data_pedido) as primeira_data_pedido,
+        max(known_dates.data_pedido) as ultima_data_pedido
+    from (
+        select dim_data.data_completa as data_pedido
+        from {{ this }} as dim_data
+        where dim_data.data_id <> -1
+        union all
+        select cast(stg_oltp__orders.order_date as date) as data_pedido
+        from stg_oltp__orders
+        where stg_oltp__orders.updated_at >= {{ since }}
+    ) as known_dates
+    {%- else %}
     select
         min(cast(stg_oltp__orders.order_date as date)) as primeira_data_pedido,
         max(cast(stg_oltp__orders.order_date as date)) as ultima_data_pedido
     from stg_oltp__orders
+    {%- endif %}
 
 ),
 

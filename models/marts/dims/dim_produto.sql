@@ -1,11 +1,27 @@
 {{ config(unique_key='produto_id') }}
 
+{#- Changed keys (etl_pending): the products changed since the watermark, and those of a
+    changed supplier. #}
+{%- set since = etl_changes_since() %}
+{%- set changed_keys %}
+    select product_id as changed_key
+    from {{ ref('stg_oltp__products') }}
+    where updated_at >= {{ since }}
+    union
+    select products.product_id
+    from {{ ref('stg_oltp__suppliers') }} as suppliers
+    inner join {{ ref('stg_oltp__products') }} as products
+        on suppliers.supplier_id = products.supplier_id
+    where suppliers.updated_at >= {{ since }}
+{%- endset %}
+{%- set pending = etl_pending(ref('int_produtos_validated'), 'product_id', changed_keys if since else none) %}
+
 with
 
 produtos as (
 
-    select * from {{ ref('int_produtos_validated') }}
-    where {{ watermark_filter(ref('int_produtos_validated'), 'alterado_em', 'product_id') }}
+    select * from {{ pending }}
+    where {{ watermark_filter(pending, 'alterado_em', 'product_id') }}
         and motivo_quarentena is null
 
 ),

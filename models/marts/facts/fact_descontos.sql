@@ -4,12 +4,44 @@
 -- depends_on: {{ ref('dim_cliente') }}
 -- depends_on: {{ ref('dim_produto') }}
 
+{#- Changed keys (etl_pending): the discount rows changed since the watermark, and those
+    of changed items or orders. The source has no index from an item or an order to its
+    discount rows, so these are found in the warehouse (this table, by venda_id), plus the
+    rows it quarantined (a row neither loaded nor quarantined has not been in a window
+    yet: it is past the watermark by its own timestamp). #}
+{%- set since = etl_changes_since() %}
+{%- set changed_keys %}
+    select order_item_discount_id as changed_key
+    from {{ ref('stg_oltp__order_item_discounts') }}
+    where updated_at >= {{ since }}
+    union
+    select descontos.desconto_aplicado_id
+    from {{ ref('stg_oltp__order_items') }} as order_items
+    inner join {{ this }} as descontos
+        on order_items.order_item_id = descontos.venda_id
+    where order_items.updated_at >= {{ since }}
+    union
+    select descontos.desconto_aplicado_id
+    from {{ ref('stg_oltp__orders') }} as orders
+    inner join {{ ref('stg_oltp__order_items') }} as order_items
+        on orders.order_id = order_items.order_id
+    inner join {{ this }} as descontos
+        on order_items.order_item_id = descontos.venda_id
+    where orders.updated_at >= {{ since }}
+    union
+    select quarantined.natural_key
+    from {{ etl_relation('audit', 'etl_quarantine') }} as quarantined
+    where quarantined.entity_name = 'fact_descontos'
+{%- endset %}
+{%- set pending = etl_pending(ref('int_descontos_aplicados_validated'), 'order_item_discount_id',
+    changed_keys if since else none) %}
+
 with
 
 aplicacoes as (
 
-    select * from {{ ref('int_descontos_aplicados_validated') }}
-    where {{ watermark_filter(ref('int_descontos_aplicados_validated'), 'alterado_em', 'order_item_discount_id') }}
+    select * from {{ pending }}
+    where {{ watermark_filter(pending, 'alterado_em', 'order_item_discount_id') }}
         and motivo_quarentena is null
 
 ),

@@ -9,12 +9,18 @@
     missing seller, region or date points to the -1 unknown member: no key is NULL. The
     depends_on lines only make dbt run the dimensions first (SPEC section 4 order). #}
 
+{#- Changed keys (etl_pending): changed_order_items, this table serving the way back
+    from a customer to its sales. #}
+{%- set since = etl_changes_since() %}
+{%- set changed_keys = changed_order_items(since, this) %}
+{%- set pending = etl_pending(ref('int_vendas_validated'), 'order_item_id', changed_keys if since else none) %}
+
 with
 
 vendas as (
 
-    select * from {{ ref('int_vendas_validated') }}
-    where {{ watermark_filter(ref('int_vendas_validated'), 'alterado_em', 'order_item_id') }}
+    select * from {{ pending }}
+    where {{ watermark_filter(pending, 'alterado_em', 'order_item_id') }}
         and motivo_quarentena is null
 
 ),

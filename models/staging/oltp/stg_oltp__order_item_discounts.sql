@@ -1,31 +1,17 @@
 -- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
-with
-
-order_item_discounts as (
-
-    select * from {{ source('oltp', 'order_item_discounts') }}
-
-),
-
-final as (
-
-    select
-        order_item_discount_id,
-        order_item_id,
-        order_id,
-        discount_id,
-        application_level,
-        discount_amount,
-        base_amount,
-        final_amount,
-        applied_at,
-        {{ flag_to_boolean('approved') }} as approved,
-        rejection_reason,
-        created_at,
-        updated_at,
-        deleted_at
-    from order_item_discounts
-
-)
-
-select * from final
+select
+    order_item_discount_id,
+    order_item_id,
+    order_id,
+    discount_id,
+    application_level,
+    discount_amount,
+    base_amount,
+    final_amount,
+    applied_at,
+    {{ flag_to_boolean('approved') }} as approved,
+    rejection_reason,
+    created_at,
+    updated_at,
+    deleted_at
+from {{ source('oltp', 'order_item_discounts') }}

@@ -1,29 +1,15 @@
 -- Flags arrive as boolean, smallint 0/1 or bit, as the source was ported: normalised here.
-with
-
-seller_targets_monthly as (
-
-    select * from {{ source('oltp', 'seller_targets_monthly') }}
-
-),
-
-final as (
-
-    select
-        seller_target_id,
-        seller_id,
-        target_month,
-        target_amount,
-        target_quantity,
-        realized_amount,
-        realized_quantity,
-        period_type,
-        {{ flag_to_boolean('period_closed') }} as period_closed,
-        created_at,
-        updated_at,
-        deleted_at
-    from seller_targets_monthly
-
-)
-
-select * from final
+select
+    seller_target_id,
+    seller_id,
+    target_month,
+    target_amount,
+    target_quantity,
+    realized_amount,
+    realized_quantity,
+    period_type,
+    {{ flag_to_boolean('period_closed') }} as period_closed,
+    created_at,
+    updated_at,
+    deleted_at
+from {{ source('oltp', 'seller_targets_monthly') }}
