@@ -7,7 +7,9 @@ every value travels as a bind parameter. Each audit table is defined once, in a 
 (etl_run_columns, etl_run_entity_columns, connection_login_events_columns): dbt's
 on-run-start creates the tables too (direct dbt runs write the run audit, and the
 reporting view over the connection events builds before any orchestrator run); this
-module renders those macro files with its own type map.
+module renders those macro files with its own type map. A column added to a table after
+its first version (ADDED_COLUMNS) is added to an older table here and by dbt's
+ensure_etl_objects alike.
 """
 
 from __future__ import annotations
@@ -26,15 +28,40 @@ RUN_STATUSES = ("running", "success", "partial", "failed")
 ENTITY_STATUSES = ("success", "failed", "skipped", "inactive", "dry_run")
 MESSAGE_LIMIT = 3900
 
+# type names of each dialect, and `false`: its false literal (dbt's bool_literal)
 _TYPES = {
-    "duckdb": {"ts": "timestamp", "bool": "boolean", "text": "varchar(4000)", "str": "varchar"},
-    "postgres": {"ts": "timestamp", "bool": "boolean", "text": "varchar(4000)", "str": "varchar"},
-    "sqlserver": {"ts": "datetime2(6)", "bool": "bit", "text": "nvarchar(4000)", "str": "nvarchar"},
+    "duckdb": {
+        "ts": "timestamp",
+        "bool": "boolean",
+        "text": "varchar(4000)",
+        "str": "varchar",
+        "false": "false",
+    },
+    "postgres": {
+        "ts": "timestamp",
+        "bool": "boolean",
+        "text": "varchar(4000)",
+        "str": "varchar",
+        "false": "false",
+    },
+    "sqlserver": {
+        "ts": "datetime2(6)",
+        "bool": "bit",
+        "text": "nvarchar(4000)",
+        "str": "nvarchar",
+        "false": "cast(0 as bit)",
+    },
 }
 
 # The tables, each defined once in a dbt macro of the same name plus "_columns"
 # (macros/control/): dbt's on-run-start creates them too.
 AUDIT_TABLES = ("etl_run", "etl_run_entity", "connection_login_events")
+
+# Columns added to a table after its first version: (table, column, type, default), type
+# and default as keys of _TYPES. The table's macro defines them like its other columns
+# (last, not null with the default); an older table gets them here and in dbt's
+# ensure_etl_objects, its rows taking the default.
+ADDED_COLUMNS = (("etl_run", "full_checks", "bool", "false"),)
 
 
 def connection_login_events_columns(dialect: str) -> str:
@@ -59,7 +86,32 @@ def ddl_statements(dialect: str) -> list[str]:
             )
         else:
             statements.append(f"create table if not exists audit.{table} ({body}\n)")
+    for table, column, kind, default in ADDED_COLUMNS:
+        statements += _add_column(dialect, table, column, types[kind], types[default])
     return statements
+
+
+def _add_column(dialect: str, table: str, column: str, kind: str, default: str) -> list[str]:
+    """The statements that add audit.<table>.<column> (`kind`, not null, `default`) when
+    it is missing, and change nothing when it is there."""
+    if dialect == "sqlserver":  # no add column if not exists
+        return [
+            f"if col_length('audit.{table}', '{column}') is null"
+            f" alter table audit.{table} add {column} {kind} not null default {default}"
+        ]
+    if dialect == "duckdb":  # adds no column with a constraint: the default, then not null
+        return [
+            f"alter table audit.{table} add column if not exists {column} {kind} default {default}",
+            f"alter table audit.{table} alter column {column} set not null",
+        ]
+    # PostgreSQL: looked up first, since alter table locks the table (readers included)
+    # even when the column is there
+    return [
+        "do $$ begin if not exists (select 1 from information_schema.columns"
+        f" where table_schema = 'audit' and table_name = '{table}'"
+        f" and column_name = '{column}') then alter table audit.{table}"
+        f" add column {column} {kind} not null default {default}; end if; end $$"
+    ]
 
 
 @dataclass
@@ -171,6 +223,7 @@ class RunRecord:
     target: str
     pid: int
     full_refresh: bool
+    full_checks: bool  # tests the whole warehouse: --full-checks or --full-refresh
     batch_size: int | None
     cutoff_minutes: int | None
     max_batches: int | None
@@ -238,9 +291,9 @@ class AuditWriter:
     def open_run(self, run: RunRecord) -> None:
         self.db.execute(
             "insert into audit.etl_run (run_id, entities_requested, started_by, started_at,"
-            " status, is_dry_run, target, pid, full_refresh, batch_size_override,"
+            " status, is_dry_run, target, pid, full_refresh, full_checks, batch_size_override,"
             " cutoff_minutes_override, max_batches_override)"
-            " values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+            " values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run.run_id,
                 run.entities_requested,
@@ -250,6 +303,7 @@ class AuditWriter:
                 run.target,
                 run.pid,
                 run.full_refresh,
+                run.full_checks,
                 run.batch_size,
                 run.cutoff_minutes,
                 run.max_batches,

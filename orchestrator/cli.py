@@ -364,6 +364,7 @@ class Orchestrator:
             target=config.target,
             pid=os.getpid(),
             full_refresh=config.full_refresh,
+            full_checks=config.checks_whole_warehouse,
             batch_size=config.overrides.batch_size,
             cutoff_minutes=config.overrides.cutoff_minutes,
             max_batches=config.overrides.max_batches,
@@ -418,8 +419,15 @@ class Orchestrator:
                 # relationship test to a fact not built yet would fail otherwise)
                 command += ["--select", *(f"+{entity}" for entity in plan.to_load)]
                 command += ["--indirect-selection", "cautious"]
-            if plan.exclude:
-                command += ["--exclude", *plan.exclude]
+            exclude = list(plan.exclude)
+            if not config.checks_whole_warehouse:
+                # an incremental run tests the rows it loads (etl_test_scope); dbt's unit
+                # tests (fixed inputs, not the data) and the intermediate models' tests
+                # (the transformation over the whole source) run on full checks
+                command += ["--exclude-resource-type", "unit_test"]
+                exclude.append("resource_type:test,path:models/intermediate")
+            if exclude:
+                command += ["--exclude", *exclude]
             if config.full_refresh:
                 command.append("--full-refresh")
 
@@ -701,7 +709,8 @@ def _non_entity_failures(project: Project, run_results: RunResults | None) -> li
         return []
     entity_ids = {entity.unique_id for entity in project.entities.values()}
     return [
-        f"{result.unique_id.split('.')[-1]}: {result.status} {_first_line(result.message or '')}"
+        # unique ids are <type>.<project>.<name>[.<hash>]: the name says which node
+        f"{result.unique_id.split('.')[2]}: {result.status} {_first_line(result.message or '')}"
         for result in run_results.failures()
         if result.unique_id not in entity_ids
     ][:10]

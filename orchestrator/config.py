@@ -65,6 +65,12 @@ class RunConfig:
         return "all" if self.entities is None else ",".join(self.entities)
 
     @property
+    def checks_whole_warehouse(self) -> bool:
+        """A full check: the run tests the whole warehouse, not only the rows it loads
+        (--full-checks, or --full-refresh, which rebuilds everything it selects)."""
+        return self.full_checks or self.full_refresh
+
+    @property
     def dbt_executable(self) -> Path:
         """dbt of the same environment as this Python (the project's venv)."""
         return Path(sys.executable).parent / "dbt"

@@ -1,5 +1,6 @@
 """Pieces every page of the monitor shares: the sidebar (refresh, auto-refresh, "Executar
-agora"), the run-in-progress banner, the Pre-flight block and the runbook notes."""
+agora"), the run-in-progress banner, the Pre-flight block, the runbook notes and how long
+ago something happened."""
 
 from __future__ import annotations
 
@@ -179,6 +180,14 @@ def stale_note(*frames: pd.DataFrame) -> None:
             else:
                 st.error(f"Nao foi possivel ler o DW: {reason}")
             return
+
+
+def ago(seconds: Any) -> str:
+    """How long ago, from its age in seconds: 'ha 40,2 s', 'ha 2 h 5 min', 'ha 3 d 4 h'."""
+    if seconds is None or pd.isna(seconds):
+        return "-"
+    days, rest = divmod(round(float(seconds)), 86_400)
+    return f"ha {days} d {rest // 3600} h" if days else f"ha {fmt.seconds(seconds)}"
 
 
 def runbook_column(label: str = "runbook") -> Any:

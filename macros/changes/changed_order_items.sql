@@ -1,6 +1,6 @@
-{#- The order items whose row in int_vendas_validated may have changed at or after `since`
-    (a timestamp literal): every table feeding its change timestamp (alterado_em), each
-    read through its own (updated_at, <pk>) index:
+{#- The order items whose row in int_vendas_validated may be past the watermark `since`
+    (etl_changes_since): the rows etl_changed finds in every table feeding its change
+    timestamp (alterado_em), each read through its own (updated_at, <pk>) index:
     - the item itself;
     - its order (the items of an order through UNIQUE (order_id, item_number));
     - for an order without a region, the customer and the region rows of the customer's
@@ -13,20 +13,20 @@
 {% macro changed_order_items(since, sales=none) -%}
     select order_item_id as changed_key
     from {{ ref('stg_oltp__order_items') }}
-    where updated_at >= {{ since }}
+    where {{ ecommerce_dw.etl_changed(since, 'updated_at', 'order_item_id') }}
     union
     select order_items.order_item_id
     from {{ ref('stg_oltp__orders') }} as orders
     inner join {{ ref('stg_oltp__order_items') }} as order_items
         on orders.order_id = order_items.order_id
-    where orders.updated_at >= {{ since }}
+    where {{ ecommerce_dw.etl_changed(since, 'orders.updated_at', 'order_items.order_item_id') }}
     {%- if sales is not none %}
     union
     select sales.venda_id
     from {{ ref('stg_oltp__customers') }} as customers
     inner join {{ sales }} as sales
         on customers.customer_id = sales.cliente_id
-    where customers.updated_at >= {{ since }}
+    where {{ ecommerce_dw.etl_changed(since, 'customers.updated_at', 'sales.venda_id') }}
     union
     select sales.venda_id
     from {{ ref('stg_oltp__regions') }} as regions
@@ -35,7 +35,7 @@
         and regions.city = customers.city
     inner join {{ sales }} as sales
         on customers.customer_id = sales.cliente_id
-    where regions.updated_at >= {{ since }}
+    where {{ ecommerce_dw.etl_changed(since, 'regions.updated_at', 'sales.venda_id') }}
     union
     select quarantined.natural_key
     from {{ ecommerce_dw.etl_relation('audit', 'etl_quarantine') }} as quarantined

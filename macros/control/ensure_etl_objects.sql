@@ -63,11 +63,34 @@
         direct dbt runs write the run audit too, and the reporting view over the connection
         audit builds on a warehouse the orchestrator has never run against -#}
     {% set types = ecommerce_dw.audit_column_types() %}
-    {% do types.update({'bool': dbt.type_boolean()}) %}
+    {% do types.update({'bool': dbt.type_boolean(), 'false': ecommerce_dw.bool_literal(false)}) %}
     {% for identifier, columns in [('etl_run', ecommerce_dw.etl_run_columns(types)),
                                    ('etl_run_entity', ecommerce_dw.etl_run_entity_columns(types)),
                                    ('connection_login_events', ecommerce_dw.connection_login_events_columns(types))] %}
         {% do run_query(ecommerce_dw.create_table_if_missing(ecommerce_dw.etl_relation('audit', identifier), columns)) %}
+    {% endfor %}
+    {#- columns added to a table after its first version (defined last in its macro, not
+        null with a default): an older table gets them, its rows the default. The same
+        statements as the orchestrator's (orchestrator/audit.py, ADDED_COLUMNS). -#}
+    {% for identifier, column, kind, default in [('etl_run', 'full_checks', types.bool, types.false)] %}
+        {% set relation = ecommerce_dw.etl_relation('audit', identifier) %}
+        {% if target.type == 'sqlserver' %}
+            {#- no add column if not exists -#}
+            {% set statements = ["if col_length('audit." ~ identifier ~ "', '" ~ column ~ "') is null alter table "
+                ~ relation ~ " add " ~ column ~ " " ~ kind ~ " not null default " ~ default] %}
+        {% elif target.type == 'duckdb' %}
+            {#- DuckDB adds no column with a constraint: the default, then not null -#}
+            {% set statements = ["alter table " ~ relation ~ " add column if not exists " ~ column ~ " " ~ kind
+                ~ " default " ~ default, "alter table " ~ relation ~ " alter column " ~ column ~ " set not null"] %}
+        {% else %}
+            {#- PostgreSQL: looked up first, since alter table locks the table (readers
+                included) even when the column is there -#}
+            {% set statements = ["do $$ begin if not exists (select 1 from information_schema.columns"
+                ~ " where table_schema = 'audit' and table_name = '" ~ identifier ~ "' and column_name = '"
+                ~ column ~ "') then alter table " ~ relation ~ " add column " ~ column ~ " " ~ kind
+                ~ " not null default " ~ default ~ "; end if; end $$"] %}
+        {% endif %}
+        {% for statement in statements %}{% do run_query(statement) %}{% endfor %}
     {% endfor %}
     {#- dbt caches the relations of every schema a selected model lives in (audit holds a
         reporting view): tell the cache about the tables just created, or the load macros'

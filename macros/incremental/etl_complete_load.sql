@@ -6,14 +6,10 @@
 {% macro etl_complete_load() %}
     {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
     {% set entity = model.name %}
+    {% set w = ecommerce_dw.etl_load_window_row() %}
+    {% if w is none %}{{ return('') }}{% endif %}
+    {% set source_relation, ts_col, id_col, in_window = w.source_relation, w.updated_at_column, w.id_column, w.in_window %}
     {% set window_table = ecommerce_dw.etl_relation('audit', 'etl_load_window') %}
-    {% set found = run_query("select status, source_relation, updated_at_column, id_column,"
-        ~ " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id, load_kind, upserted_count from "
-        ~ window_table ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}
-    {% if found.rows | length == 0 or found.rows[0][0] == 'inactive' %}{{ return('') }}{% endif %}
-    {% set w = found.rows[0] %}
-    {% set source_relation, ts_col, id_col = w[1], w[2], w[3] %}
-    {% set in_window = ecommerce_dw.watermark_predicate(ts_col, id_col, w[4], w[5], w[6], w[7], none) if w[6] is not none else '1 = 0' %}
     {% set now = ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) %}
     {% set quarantine = ecommerce_dw.etl_relation('audit', 'etl_quarantine') %}
     {% set etl = (config.get('meta') or {}).get('etl') or {} %}
@@ -30,7 +26,7 @@
     {#- etl_batched_merge recorded the counts from the run's own rows; otherwise (a full
         build, another strategy) count what this invocation wrote -#}
     {% set written = "_etl_invocation_id = '" ~ invocation_id ~ "'" %}
-    {% set counts = "" if w[9] is not none else
+    {% set counts = "" if w.upserted_count is not none else
         ", upserted_count = (select count(*) from " ~ this ~ " where " ~ written ~ ")"
         ~ ", soft_deleted_count = (select count(*) from " ~ this ~ " where " ~ written
         ~ " and " ~ ecommerce_dw.is_true('_etl_source_deleted') ~ ")" %}
@@ -40,9 +36,9 @@
         ~ " where invocation_id = '" ~ invocation_id ~ "' and entity_name = '" ~ entity ~ "'") %}
 
     {#- the watermark: end of the window; a full build with nothing pending resets it -#}
-    {% if w[6] is not none %}
-        {% set watermark_sql = "watermark_updated_at = " ~ ecommerce_dw.timestamp_literal(w[6]) ~ ", watermark_id = " ~ w[7] ~ ", " %}
-    {% elif w[8] == 'full' %}
+    {% if w.hi_ts is not none %}
+        {% set watermark_sql = "watermark_updated_at = " ~ ecommerce_dw.timestamp_literal(w.hi_ts) ~ ", watermark_id = " ~ w.hi_id ~ ", " %}
+    {% elif w.load_kind == 'full' %}
         {% set watermark_sql = "watermark_updated_at = null, watermark_id = null, " %}
     {% else %}
         {% set watermark_sql = "" %}

@@ -13,9 +13,9 @@
     - a table of the OLTP source or a staging model: the source rows changed since the
       oldest watermark of the entities that read it (etl_oldest_watermark; every row while
       one has none), through the source's (updated_at, <pk>) index;
-    - an intermediate model: none. Its tests check the transformation over the whole
-      source; they run on full checks and with `dbt test` (the rows an incremental run
-      loads from it are tested in the entity tables);
+    - an intermediate model: every row (its tests check the transformation over the
+      whole source; an orchestrated incremental run leaves them to full checks, and tests
+      the rows it loads from it in the entity tables);
     - anything else (history dimensions rebuilt whole, views over the warehouse): every
       row. -#}
 {% macro etl_test_scope(relation) %}
@@ -27,8 +27,6 @@
         | selectattr('identifier', 'equalto', relation.identifier) | list %}
     {% if nodes and (nodes[0].config.meta or {}).get('etl') %}
         {{ return("_etl_invocation_id = '" ~ invocation_id ~ "'") }}
-    {% elif nodes and 'intermediate' in nodes[0].fqn %}
-        {{ return('1 = 0') }}
     {% elif sources or (nodes and 'staging' in nodes[0].fqn) %}
         {% set oldest = ecommerce_dw.etl_oldest_watermark(ecommerce_dw.etl_entities_downstream((sources or nodes)[0].unique_id)) %}
         {{ return('' if oldest is none else 'updated_at >= ' ~ oldest) }}

@@ -1,6 +1,7 @@
 """Fixtures for the monitor tests: a warehouse populated by REAL orchestrator runs, built
 once per session: a clean first run, then a run with a failed entity (a source column of
-the wrong type: conversao) and a quarantined row (an order item with quantity -1)."""
+the wrong type: conversao) and a quarantined row (an order item with quantity -1); and a
+copy of it where a third run was a full check (`--full-checks`)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,24 @@ def monitor_site(tmp_path_factory: pytest.TempPathFactory) -> MonitorSite:
     second = site.run("--entity", "all")
     assert second.returncode == 1, second.stdout + second.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def checked_site(
+    monitor_site: MonitorSite, tmp_path_factory: pytest.TempPathFactory
+) -> MonitorSite:
+    """A copy of the session warehouse after a third real run, a full check of dim_regiao
+    (`--entity dim_regiao --full-checks`: success)."""
+    site = monitor_site.copy(tmp_path_factory.mktemp("monitor_checked"))
+    checked = site.run("--entity", "dim_regiao", "--full-checks")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return site
+
+
+@pytest.fixture
+def checked_env(checked_site: MonitorSite, monkeypatch: pytest.MonkeyPatch) -> MonitorSite:
+    """The monitor pointed at the warehouse whose last run was a full check."""
+    return use_site(checked_site, monkeypatch)
 
 
 @pytest.fixture

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboards.common import cache
 from dashboards.common.settings import Settings
-from dashboards.monitor.queries import health, pipelines, preflight, runs
+from dashboards.monitor import components
+from dashboards.monitor.queries import health, pipelines, preflight, runs, summary
 from observability.reader import utcnow
 from tests.dashboards.conftest import MonitorSite, use_site
 
@@ -178,3 +180,49 @@ def test_a_value_outside_a_descriptive_domain_loads_and_shows_as_attention_with_
     assert domain["runbook"].endswith("#dominio_desconhecido")
     untouched = checks.loc["Dominio de tipo_cliente"]
     assert (untouched["avaliacao"], untouched["valor"]) == ("OK", 0)
+
+
+def test_last_full_check_is_the_newest_finished_one_neither_dry_nor_running(
+    site_copy: MonitorSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_site(site_copy, monkeypatch)
+    settings = Settings.from_env()
+    assert summary.last_full_check(settings).empty  # the two runs were incremental
+    assert summary.full_check_card(summary.last_full_check(settings))["run_id"] is None
+    finished = datetime(2026, 1, 16, 11, 6)
+    audit_rows = [  # run_id, status, started, finished, full check, dry run
+        ("check-older", "partial", datetime(2026, 1, 16, 10), datetime(2026, 1, 16, 10, 5), 1, 0),
+        ("check-newest", "success", datetime(2026, 1, 16, 11), finished, 1, 0),
+        ("check-dry", "success", datetime(2026, 1, 16, 12), datetime(2026, 1, 16, 12, 1), 1, 1),
+        ("check-running", "running", datetime(2026, 1, 16, 13), None, 1, 0),
+        ("incremental", "success", datetime(2026, 1, 16, 14), datetime(2026, 1, 16, 14, 1), 0, 0),
+    ]
+    with duckdb.connect(str(site_copy.warehouse)) as conn:
+        for run_id, status, started, ended, full_check, dry in audit_rows:
+            conn.execute(
+                "insert into audit.etl_run (run_id, entities_requested, started_by, started_at,"
+                " finished_at, status, is_dry_run, target, pid, full_refresh, full_checks)"
+                " values (?, 'all', 'ops@etl-host', ?, ?, ?, ?, 'duckdb', 1, false, ?)",
+                [run_id, started, ended, status, bool(dry), bool(full_check)],
+            )
+
+    check = summary.last_full_check(settings)
+
+    assert check["run_id"].tolist() == ["check-newest"]
+    card = summary.full_check_card(check, now=finished + timedelta(hours=2, minutes=5))
+    assert (card["status"], card["entities"], card["age_s"]) == ("success", "all", 7500.0)
+    assert components.ago(card["age_s"]) == "ha 2 h 5 min"
+    assert components.ago(40.2) == "ha 40,2 s"
+    assert components.ago(3 * 86_400 + 4 * 3_600 + 59) == "ha 3 d 4 h"
+
+
+def test_last_full_check_reads_a_warehouse_from_before_full_checks_as_none(
+    site_copy: MonitorSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with duckdb.connect(str(site_copy.warehouse)) as conn:
+        conn.execute("alter table audit.etl_run drop column full_checks")
+    use_site(site_copy, monkeypatch)
+
+    check = summary.last_full_check(Settings.from_env())
+
+    assert check.empty and list(check.columns) == summary.FULL_CHECK_COLUMNS

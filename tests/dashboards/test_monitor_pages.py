@@ -68,6 +68,24 @@ def test_resumo_shows_success_rate_failed_entity_and_error_category(
     assert metric(test, "Conformidade SLA") == "100,0%"
     assert "Nenhum alerta de SLA." in [item.value for item in test.success]
     assert "Pre-flight: tudo OK" in [item.label for item in test.expander]
+    # both runs were incremental: no full check yet
+    assert metric(test, "Ultima verificacao completa") == "nenhuma"
+    assert any("Nenhuma verificacao completa ainda" in item.value for item in test.caption)
+
+
+def test_resumo_shows_the_last_full_check_its_status_run_id_and_how_long_ago(
+    checked_env: MonitorSite,
+) -> None:
+    ((run_id, finished_at),) = checked_env.dw(
+        "select run_id, finished_at from audit.etl_run where full_checks"
+    )
+    test = app()
+    assert metric(test, "Ultimo run") == "success"
+    assert metric(test, "Ultima verificacao completa").startswith("ha ")
+    (caption,) = [item.value for item in test.caption if "Verificacao completa" in item.value]
+    assert f"terminada em {finished_at:%d/%m/%Y %H:%M:%S} UTC" in caption
+    assert "status **success**" in caption and f"run `{run_id}`" in caption
+    assert "(entidades: dim_regiao)" in caption
 
 
 def test_saude_shows_dimension_coverage_quality_and_quarantine(monitor_env: MonitorSite) -> None:

@@ -45,6 +45,7 @@ def test_monitor_reads_postgres_live_and_records_its_own_connection(
     metrics = {item.label: item.value for item in test.metric}
     assert metrics["Taxa de sucesso 24h"] == "100,0%"
     assert metrics["Pipelines OK"] == "9"
+    assert metrics["Ultima verificacao completa"] == "nenhuma"  # audit.etl_run.full_checks
     for page in PAGES[1:]:
         test.switch_page(f"app_pages/{page}.py").run()
         assert not test.exception, (page, test.exception)

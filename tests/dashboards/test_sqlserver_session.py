@@ -99,3 +99,11 @@ def test_unreachable_sqlserver_is_unavailable_not_an_exception(sqlserver_env, mo
         session(Settings.from_env(app="bi")),
     ):
         pass
+
+
+def test_last_full_check_sql_of_the_monitor_parses_as_tsql() -> None:
+    from dashboards.monitor.queries import summary
+
+    for name in ("LAST_FULL_CHECK_SQL", "FULL_CHECKS_COLUMN_SQL"):
+        sql = getattr(summary, name).replace("?", "1")  # full_checks = 1: a bit on SQL Server
+        assert tsql_problems(sql, name) == []

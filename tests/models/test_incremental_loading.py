@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
 
 from tests.dbt_harness import ENTITIES, SNAPSHOTS, Warehouse
 from tests.models.conftest import NOW
@@ -105,6 +108,85 @@ def test_new_sale_updates_fact_metas_for_its_seller_and_month(warehouse: Warehou
         f" where vendedor_id = {seller} and data_id = {key}"
     )
     assert after - before == 100
+
+
+def _metas(warehouse: Warehouse) -> dict[tuple[int, int], tuple[Any, ...]]:
+    rows = warehouse.query(
+        "select vendedor_id, data_id, valor_realizado, quantidade_pedidos, ranking_periodo,"
+        " quartil_performance from fact.fact_metas"
+    )
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+@pytest.mark.parametrize("state", ["kept", "dropped"])
+def test_sale_moving_to_another_seller_and_month_leaves_the_old_seller_month(
+    warehouse: Warehouse, source_sql, state: str
+):
+    """fact_metas recomputes the seller-months an event left and entered. With its state
+    dropped (a warehouse from before it existed), the run recreates it and recomputes every
+    seller-month instead."""
+    warehouse.run()
+    if state == "dropped":
+        warehouse.execute("drop table ctl.etl_state__fact_metas")
+    # a paid order of a seller-month with other orders, and another seller with a target
+    order_id, seller, order_date = source_sql(
+        "select o.order_id, o.seller_id, o.order_date from core.orders o"
+        " join core.order_items i using (order_id)"
+        " where o.order_status = 'Pago' and o.deleted_at is null and i.deleted_at is null"
+        " and (select count(*) from core.orders same where same.seller_id = o.seller_id"
+        "      and date_trunc('month', same.order_date) = date_trunc('month', o.order_date)) > 1"
+        " order by o.order_id limit 1"
+    )[0]
+    new_seller, new_month = source_sql(
+        "select seller_id, target_month from core.seller_targets_monthly"
+        " where seller_id <> ? and date_trunc('month', target_month)"
+        " <> date_trunc('month', ?::date)"
+        " order by seller_id, target_month limit 1",
+        seller,
+        order_date,
+    )[0]
+    old_key = order_date.year * 10000 + order_date.month * 100 + 1
+    new_key = new_month.year * 10000 + new_month.month * 100 + 1
+    before = _metas(warehouse)
+    moved = warehouse.scalar(
+        "select sum(valor_total_liquido - valor_devolvido) from fact.fact_vendas"
+        f" where pedido_original_id = {order_id}"
+    )
+    source_sql(
+        "update core.orders set seller_id = ?, order_date = ?,"
+        " updated_at = timestamp '2026-01-15 09:00:00' where order_id = ?",
+        new_seller,
+        datetime(new_month.year, new_month.month, 12, 10, 0, 0),
+        order_id,
+    )
+
+    warehouse.run()
+
+    after = _metas(warehouse)
+    assert after[(seller, old_key)][0] == before[(seller, old_key)][0] - moved
+    assert after[(seller, old_key)][1] == before[(seller, old_key)][1] - 1
+    assert after[(new_seller, new_key)][0] == before[(new_seller, new_key)][0] + moved
+    assert after[(new_seller, new_key)][1] == before[(new_seller, new_key)][1] + 1
+    # the two touched months are ranked again over all of their sellers
+    for key in (old_key, new_key):
+        month = sorted(
+            (-row[0], seller_id, row[2])
+            for (seller_id, data_id), row in after.items()
+            if data_id == key
+        )
+        assert [rank for _, _, rank in month] == list(range(1, len(month) + 1)), key
+    # a full rebuild of the fact agrees, row for row
+    incremental = warehouse.table("fact_metas")
+    warehouse.dbt(
+        "build",
+        "--select",
+        "fact_metas",
+        "--full-refresh",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+    assert warehouse.table("fact_metas") == incremental
 
 
 def test_late_arriving_customer_resolves_once_its_row_arrives(warehouse: Warehouse, source_sql):

@@ -32,6 +32,10 @@ from tests.orchestrator.conftest import AS_OF, NOW, SCALE, SEED, Site
 
 DBT = Path(sys.executable).parent / "dbt"
 HELD = "another run holds the warehouse"
+RUN_COLUMNS = (
+    "select column_name, data_type, is_nullable, column_default from information_schema.columns"
+    " where table_schema = 'audit' and table_name = 'etl_run' order by ordinal_position"
+)
 
 
 def _hand(site: Site, tmp_path: Path) -> Warehouse:
@@ -53,7 +57,7 @@ def _invocation(warehouse: Warehouse) -> str:
 def _run_row(site: Site, run_id: str) -> dict[str, Any]:
     columns = (
         "run_id, entities_requested, started_by, status, entities_succeeded, entities_failed,"
-        " error_message, target, pid, dbt_invocation_id, finished_at"
+        " error_message, target, pid, dbt_invocation_id, finished_at, full_checks"
     )
     (row,) = site.dw(f"select {columns} from audit.etl_run where run_id = ?", run_id)
     return dict(zip(columns.split(", "), row, strict=True))
@@ -89,6 +93,7 @@ def test_direct_build_is_audited_with_the_counts_it_loaded(fresh_site: Site, tmp
     assert (run["status"], run["entities_requested"], run["target"]) == ("success", "all", "duckdb")
     assert (run["entities_succeeded"], run["entities_failed"]) == (11, 0)
     assert run["dbt_invocation_id"] == run_id and run["finished_at"] is not None
+    assert run["full_checks"] is False  # tested only the rows it loaded
     entities = fresh_site.entities(run_id)
     assert set(entities) == set(ENTITIES) | set(SNAPSHOTS)
     watermarks = fresh_site.watermarks()
@@ -110,7 +115,8 @@ def test_direct_build_is_audited_with_the_counts_it_loaded(fresh_site: Site, tmp
 
     # no orchestrator ran here: dbt's on-run-start created the tables, as the orchestrator does
     columns = (
-        "select table_name, column_name, data_type, is_nullable from information_schema.columns"
+        "select table_name, column_name, data_type, is_nullable, column_default"
+        " from information_schema.columns"
         " where table_schema = 'audit' and table_name in ('etl_run', 'etl_run_entity')"
         " order by table_name, ordinal_position"
     )
@@ -135,6 +141,28 @@ def test_direct_build_of_a_selection_audits_only_its_entities(site: Site, tmp_pa
     assert site.dw("select run_id, status from audit.etl_run order by started_at") == [
         (orchestrated["run_id"], "success"),
         (run_id, "success"),
+    ]
+
+
+def test_direct_full_check_is_recorded_and_an_older_run_table_gets_the_column(
+    site: Site, tmp_path
+) -> None:
+    new_table = site.dw(RUN_COLUMNS)
+    orchestrated = site.last_run()["run_id"]
+    with duckdb.connect(str(site.warehouse)) as conn:  # a warehouse from before full_checks
+        conn.execute("alter table audit.etl_run drop column full_checks")
+    hand = _hand(site, tmp_path)
+
+    hand.build("dim_regiao", etl_full_checks=True)
+    checked = _invocation(hand)
+    hand.dbt("build", "--select", "dim_regiao", "--full-refresh")
+    refreshed = _invocation(hand)
+
+    assert site.dw(RUN_COLUMNS) == new_table  # dbt's on-run-start added it back, as it was
+    assert site.dw("select run_id, status, full_checks from audit.etl_run order by started_at") == [
+        (orchestrated, "success", False),  # the older row
+        (checked, "success", True),  # var etl_full_checks
+        (refreshed, "success", True),  # --full-refresh
     ]
 
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlglot
 from dbt.cli.main import dbtRunner
 from sqlserver_standin import Answer, ExecutedSql, PopulatedWarehouse, standin_sqlserver
 from test_sqlserver_compiles import SQLSERVER_ENV, _invoke_dbt, _report, _run_dbt
@@ -48,7 +49,8 @@ RUNS = '"DW_ECOMMERCE"."audit"."etl_run"'
 ENTITIES = '"DW_ECOMMERCE"."audit"."etl_run_entity"'
 _WINDOWS = re.compile(r"select entity_name, status, error_message from \S*etl_load_window", re.I)
 _WRITE = re.compile(
-    r"\s*(/\*.*?\*/)?\s*(insert|update|delete|merge|create|if object_id)\b", re.I | re.S
+    r"\s*(/\*.*?\*/)?\s*(insert|update|delete|merge|create|alter|if object_id|if col_length)\b",
+    re.I | re.S,
 )
 _HOOK = "operation.ecommerce_dw.ecommerce_dw-on-run-"
 
@@ -94,14 +96,14 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dbtRunner
     yield dbtRunner(manifest=parsed.result), target_path
 
 
-def _run(runner: tuple[dbtRunner, Path], connected: bool, **env: str) -> HookRun:
+def _run(runner: tuple[dbtRunner, Path], connected: bool, *args: str, **env: str) -> HookRun:
     warehouse = ClaimedWarehouse(
         relations=dict.fromkeys(AUDIT_TABLES, "table"), dbt_connected=connected
     )
     dbt, target_path = runner
     with standin_sqlserver(warehouse) as server:
         success, error = _invoke_dbt(
-            ["run", "--target", "sqlserver", "--select", VIEW],
+            ["run", "--target", "sqlserver", "--select", VIEW, *args],
             target_path,
             {**SQLSERVER_ENV, **env},
             dbt,
@@ -142,6 +144,57 @@ def test_audit_tables_are_created_with_sqlserver_types(dead_claim: HookRun) -> N
     run_table = next(sql for sql in dead_claim.hooks() if f"create table {RUNS} (" in sql)
     assert "is_dry_run bit not null" in run_table.lower()
     assert "started_at datetime2(6) not null" in run_table.lower()
+    assert "full_checks bit not null default cast(0 as bit)" in run_table.lower()
+
+
+def test_an_older_run_table_gets_full_checks_with_tsql_add_when_it_lacks_it(
+    dead_claim: HookRun,
+) -> None:
+    (added,) = [sql for sql in dead_claim.hooks() if "col_length(" in sql.lower()]
+    statement = " ".join(re.sub(r"^\s*/\*.*?\*/", "", added, flags=re.S).split())
+    # no `add column if not exists` in T-SQL: looked up first, and `add <column>`
+    assert (
+        statement.lower()
+        == (
+            "if col_length('audit.etl_run', 'full_checks') is null"
+            f" alter table {RUNS} add full_checks bit not null default cast(0 as bit)"
+        ).lower()
+    )
+    hooks = dead_claim.hooks()
+    create = next(i for i, sql in enumerate(hooks) if f"create table {RUNS} (" in sql)
+    opened = next(i for i, sql in enumerate(hooks) if f"insert into {RUNS} (run_id" in sql)
+    assert create < hooks.index(added) < opened
+
+
+def _opened_run(run: HookRun) -> dict[str, str]:
+    """Column -> T-SQL value of the audit.etl_run row the run opened."""
+    (sql,) = [sql for sql in run.hooks() if f"insert into {RUNS} (run_id" in sql]
+    insert = sqlglot.parse_one(sql, read="tsql")
+    columns = [column.name for column in insert.this.expressions]
+    values = insert.expression.expressions[0].expressions
+    return {column: value.sql("tsql") for column, value in zip(columns, values, strict=True)}
+
+
+def test_direct_run_records_a_full_check_as_a_bit(
+    runner: tuple[dbtRunner, Path], dead_claim: HookRun
+) -> None:
+    incremental = _opened_run(dead_claim)
+    assert (incremental["full_refresh"], incremental["full_checks"]) == (
+        "CAST(0 AS BIT)",
+        "CAST(0 AS BIT)",
+    )
+
+    refreshed = _run(runner, False, "--full-refresh")
+
+    assert refreshed.success, refreshed.error
+    row = _opened_run(refreshed)
+    assert (row["full_refresh"], row["full_checks"]) == ("CAST(1 AS BIT)", "CAST(1 AS BIT)")
+    problems = [
+        problem
+        for sql in dict.fromkeys(refreshed.hooks())
+        for problem in tsql_problems(sql, "direct run hook")
+    ]
+    assert not problems, _report(problems)
 
 
 def test_direct_run_stops_at_on_run_start_while_a_connected_run_holds_the_warehouse(

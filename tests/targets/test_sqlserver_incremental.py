@@ -264,8 +264,9 @@ CHANGE_DETECTION = {"dim_cliente", "dim_produto", "fact_vendas", "fact_descontos
 
 def test_change_detection_predicates_are_sargable(populated: PopulatedRuns) -> None:
     """Each entity's query of changed keys, as sent during dbt build, compares the source's
-    bare updated_at column with a constant (`updated_at >= cast('...' as datetime2(6))`):
-    no function around the column, so SQL Server seeks its (updated_at, <pk>) index."""
+    bare updated_at column with constants (`updated_at > cast('...' as datetime2(6))`, or
+    `=` it with the key past the watermark's id): no function around the column, so SQL
+    Server seeks its (updated_at, <pk>) index."""
     detections = {
         batch.node.rsplit(".", 1)[-1]: batch.sql
         for batch in populated.build_executed

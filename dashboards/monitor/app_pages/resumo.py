@@ -1,4 +1,5 @@
-"""Resumo operacional: KPI cards, pipeline matrix, SLA alerts, timeline, volumes, failures."""
+"""Resumo operacional: KPI cards, the last full check, pipeline matrix, SLA alerts,
+timeline, volumes, failures."""
 
 from __future__ import annotations
 
@@ -42,6 +43,26 @@ row[1].metric("Pipelines em falha", cards["pipelines_falha"])
 row[2].metric("Pipelines rodando", cards["pipelines_rodando"])
 row[3].metric("Pendente estrutura", cards["pipelines_pendente_estrutura"])
 row[4].metric("Sem execucao", cards["pipelines_sem_execucao"])
+full_check = summary.full_check_card(summary.load_last_full_check(settings))
+left, right = st.columns([1, 4], vertical_alignment="center")
+left.metric(
+    "Ultima verificacao completa",
+    components.ago(full_check["age_s"]) if full_check["run_id"] else "nenhuma",
+    help="o ultimo run com --full-checks ou --full-refresh (sem dry-run): testa o DW "
+    "inteiro, com os testes unitarios e os dos modelos intermediarios; um run incremental "
+    "testa so as linhas que carregou",
+)
+if full_check["run_id"]:
+    right.caption(
+        f"Verificacao completa terminada em {fmt.timestamp(full_check['finished_at'])} UTC"
+        f" com status **{full_check['status']}**: run `{full_check['run_id']}`"
+        f" (entidades: {full_check['entities']})."
+    )
+else:
+    right.caption(
+        "Nenhuma verificacao completa ainda: `python orchestrator/run.py --entity all"
+        " --full-checks` testa o DW inteiro."
+    )
 
 st.subheader("Matriz de pipelines")
 shown = matrix[

@@ -1,6 +1,6 @@
-"""Resumo operacional: run KPIs of the last 24 h, the Gantt timeline, runs by status and
-volumes by entity (14 days), recent failures with their category, reason, action and
-runbook link."""
+"""Resumo operacional: run KPIs of the last 24 h, the last full check, the Gantt timeline,
+runs by status and volumes by entity (14 days), recent failures with their category,
+reason, action and runbook link."""
 
 from __future__ import annotations
 
@@ -39,6 +39,22 @@ select run_id, status, started_at, finished_at, entities_requested, error_messag
 from audit.etl_run
 where is_dry_run = ?
 order by started_at desc
+"""
+
+# a full check tests the whole warehouse (--full-checks or --full-refresh); an incremental
+# run tests only the rows it loaded
+LAST_FULL_CHECK_SQL = """
+select run_id, status, started_at, finished_at, entities_requested
+from audit.etl_run
+where full_checks = ? and is_dry_run = ? and status <> 'running' and finished_at is not null
+order by finished_at desc
+"""
+
+# audit.etl_run of a warehouse no run has touched since full_checks was added lacks it
+FULL_CHECKS_COLUMN_SQL = """
+select count(*)
+from information_schema.columns
+where table_schema = 'audit' and table_name = 'etl_run' and column_name = 'full_checks'
 """
 
 ENTITY_PERFORMANCE_SQL = """
@@ -169,6 +185,42 @@ def kpi_cards(matrix: pd.DataFrame, runs: pd.DataFrame, alerts: pd.DataFrame) ->
         "pipelines_pendente_estrutura": int(statuses.get(PENDENTE_ESTRUTURA, 0)),
         "pipelines_sem_execucao": int(statuses.get(SEM_EXECUCAO, 0)),
         "conformidade_sla": sla_compliance(matrix, alerts) if not matrix.empty else None,
+    }
+
+
+FULL_CHECK_COLUMNS = ["run_id", "status", "started_at", "finished_at", "entities_requested"]
+
+
+def last_full_check(settings: Settings) -> pd.DataFrame:
+    """The newest finished full check (a run with audit.etl_run.full_checks, not a dry
+    run), one row; no rows when there has been none."""
+    with session(settings) as sess:
+        if "audit.etl_run" not in sess.tables():
+            return pd.DataFrame(columns=FULL_CHECK_COLUMNS)
+        sql = FULL_CHECKS_COLUMN_SQL
+        if settings.target == "duckdb":
+            sql += " and table_catalog = current_database()"
+        if not sess.scalar(sql):
+            return pd.DataFrame(columns=FULL_CHECK_COLUMNS)
+        frame = sess.df(LAST_FULL_CHECK_SQL, [True, False], limit=1)
+    return frame[FULL_CHECK_COLUMNS]
+
+
+load_last_full_check = loader(FULL_CHECK_COLUMNS)(last_full_check)
+
+
+def full_check_card(check: pd.DataFrame, now: datetime | None = None) -> dict[str, Any]:
+    """The values of the "Ultima verificacao completa" card (pure: from the loader's frame;
+    the age is taken at `now`, not when the frame was read)."""
+    if check.empty:
+        return dict.fromkeys(("run_id", "status", "finished_at", "entities", "age_s"))
+    row = check.iloc[0]
+    return {
+        "run_id": row["run_id"],
+        "status": row["status"],
+        "finished_at": row["finished_at"],
+        "entities": row["entities_requested"],
+        "age_s": seconds_between(row["finished_at"], now or utcnow()),
     }
 
 

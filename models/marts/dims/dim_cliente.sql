@@ -6,17 +6,17 @@
 {%- set changed_keys %}
     select customer_id as changed_key
     from {{ ref('stg_oltp__customers') }}
-    where updated_at >= {{ since }}
+    where {{ etl_changed(since, 'updated_at', 'customer_id') }}
     union
     select customer_id
     from {{ ref('stg_oltp__orders') }}
-    where updated_at >= {{ since }}
+    where {{ etl_changed(since, 'updated_at', 'customer_id') }}
     union
     select orders.customer_id
     from {{ ref('stg_oltp__order_items') }} as order_items
     inner join {{ ref('stg_oltp__orders') }} as orders
         on order_items.order_id = orders.order_id
-    where order_items.updated_at >= {{ since }}
+    where {{ etl_changed(since, 'order_items.updated_at', 'orders.customer_id') }}
 {%- endset %}
 {%- set pending = etl_pending(ref('int_clientes_validated'), 'customer_id', changed_keys if since else none) %}
 

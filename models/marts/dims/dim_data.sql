@@ -25,10 +25,12 @@
 {%- set last_year = ecommerce_dw.etl_now().year + (var('calendar_years_ahead') | int) -%}
 {%- set year_as_string = 'cast(ano as ' ~ dbt.type_string() ~ ')' -%}
 {#- Once the calendar exists, an incremental run widens it by the orders changed since the
-    oldest watermark (the source's (updated_at, order_id) index) instead of reading every
-    order: orders are never removed, so the range only grows. A full check reads them all. -#}
+    oldest watermark of the entities that read orders (the source's (updated_at, order_id)
+    index) instead of reading every order: orders are never removed, so the range only
+    grows. A full check reads them all. -#}
 {%- set calendar = adapter.get_relation(this.database, this.schema, this.identifier) if execute and this is not none else none -%}
-{%- set since = etl_oldest_watermark() if calendar is not none and not etl_full_checks() else none -%}
+{%- set since = etl_oldest_watermark(etl_entities_downstream('source.ecommerce_dw.oltp.orders'))
+    if calendar is not none and not etl_full_checks() else none -%}
 
 with
 

@@ -6,13 +6,13 @@
 {%- set changed_keys %}
     select product_id as changed_key
     from {{ ref('stg_oltp__products') }}
-    where updated_at >= {{ since }}
+    where {{ etl_changed(since, 'updated_at', 'product_id') }}
     union
     select products.product_id
     from {{ ref('stg_oltp__suppliers') }} as suppliers
     inner join {{ ref('stg_oltp__products') }} as products
         on suppliers.supplier_id = products.supplier_id
-    where suppliers.updated_at >= {{ since }}
+    where {{ etl_changed(since, 'suppliers.updated_at', 'products.product_id') }}
 {%- endset %}
 {%- set pending = etl_pending(ref('int_produtos_validated'), 'product_id', changed_keys if since else none) %}
 

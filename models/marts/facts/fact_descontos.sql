@@ -13,13 +13,13 @@
 {%- set changed_keys %}
     select order_item_discount_id as changed_key
     from {{ ref('stg_oltp__order_item_discounts') }}
-    where updated_at >= {{ since }}
+    where {{ etl_changed(since, 'updated_at', 'order_item_discount_id') }}
     union
     select descontos.desconto_aplicado_id
     from {{ ref('stg_oltp__order_items') }} as order_items
     inner join {{ this }} as descontos
         on order_items.order_item_id = descontos.venda_id
-    where order_items.updated_at >= {{ since }}
+    where {{ etl_changed(since, 'order_items.updated_at', 'descontos.desconto_aplicado_id') }}
     union
     select descontos.desconto_aplicado_id
     from {{ ref('stg_oltp__orders') }} as orders
@@ -27,7 +27,7 @@
         on orders.order_id = order_items.order_id
     inner join {{ this }} as descontos
         on order_items.order_item_id = descontos.venda_id
-    where orders.updated_at >= {{ since }}
+    where {{ etl_changed(since, 'orders.updated_at', 'descontos.desconto_aplicado_id') }}
     union
     select quarantined.natural_key
     from {{ etl_relation('audit', 'etl_quarantine') }} as quarantined
