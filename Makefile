@@ -35,9 +35,10 @@ lint: setup
 		DBT_TARGET_PATH=$(LINT_DIR)/dbt $(BIN)/sqlfluff lint models tests/dbt
 
 # Two workers (one per core): most of the suite is dbt start-up and compilation, which
-# is single-threaded; each test file stays on one worker.
+# is single-threaded; each test file stays on one worker. The 25 slowest tests are listed
+# at the end, to keep the suite's time in view.
 test: setup lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 docs: setup
 	$(BIN)/dbt docs generate --target $(TARGET)
