@@ -1,7 +1,7 @@
 """Entry point: `python orchestrator/run.py --entity all` or `python -m orchestrator.run ...`.
 
 Thin on purpose: it makes the repository importable when run as a script and hands over
-to orchestrator.cli, where the command line and the flow of a run live.
+to orchestrator.cli (the command line) and orchestrator/flow.py (the flow of a run).
 """
 
 from __future__ import annotations
