@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +20,34 @@ PG_USER = os.environ.get("ETL_PG_USER", "postgres")
 PG_PASSWORD = os.environ.get("ETL_PG_PASSWORD", "")
 # CI sets ETL_REQUIRE_POSTGRES=1: there a missing server is a failure, not a skip.
 REQUIRE_POSTGRES = os.environ.get("ETL_REQUIRE_POSTGRES") == "1"
+
+
+def build_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, Any]]
+) -> tuple[Path, dict[str, Any]]:
+    """A directory filled by `build`, which returns what it saw (JSON), and that outcome.
+
+    Under xdist each worker holds its own session fixtures: without this, every worker that
+    collects a file needing a built warehouse runs the orchestrator to build it again. The
+    first worker to ask builds it in the directory the workers share, under a file lock;
+    every worker then gets a private copy, so no two share a warehouse file (nor the dbt
+    target path derived from it). A build that fails records nothing: the next worker
+    tries again and fails the same way.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        path = tmp_path_factory.mktemp(name)
+        return path, build(path)
+    shared = tmp_path_factory.getbasetemp().parent / f"built-{name}"
+    outcome_file = shared.with_name(f"{shared.name}.json")
+    with open(shared.with_name(f"{shared.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome_file.exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            outcome_file.write_text(json.dumps(build(shared)))
+    private = tmp_path_factory.mktemp(name)
+    shutil.copytree(shared, private, dirs_exist_ok=True)
+    return private, json.loads(outcome_file.read_text())
 
 
 def _pg_connect(dbname: str):

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from generator import generate
+from tests.conftest import build_once
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 1, 15)
@@ -96,22 +97,32 @@ class MonitorSite:
 def monitor_site(tmp_path_factory: pytest.TempPathFactory) -> MonitorSite:
     """Two real orchestrator runs: `success`, then `partial` (fact_descontos failed with a
     conversion error; one order item quarantined by fact_vendas)."""
-    site = MonitorSite(tmp_path_factory.mktemp("monitor"))
-    generate(
-        target="duckdb", scale=SCALE, seed=SEED, as_of=AS_OF, duckdb_path=site.source, checks=False
-    )
-    first = site.run("--entity", "all")
-    assert first.returncode == 0, first.stdout + first.stderr
-    with duckdb.connect(str(site.source)) as conn:
-        conn.execute(
-            "update core.order_items set quantity = -1,"
-            " updated_at = timestamp '2026-01-15 06:00:00' where order_item_id = ?",
-            [QUARANTINED_ITEM],
+
+    def build(path: Path) -> dict[str, Any]:
+        site = MonitorSite(path)
+        generate(
+            target="duckdb",
+            scale=SCALE,
+            seed=SEED,
+            as_of=AS_OF,
+            duckdb_path=site.source,
+            checks=False,
         )
-        conn.execute(BREAK_DISCOUNTS)
-    second = site.run("--entity", "all")
-    assert second.returncode == 1, second.stdout + second.stderr
-    return site
+        first = site.run("--entity", "all")
+        assert first.returncode == 0, first.stdout + first.stderr
+        with duckdb.connect(str(site.source)) as conn:
+            conn.execute(
+                "update core.order_items set quantity = -1,"
+                " updated_at = timestamp '2026-01-15 06:00:00' where order_item_id = ?",
+                [QUARANTINED_ITEM],
+            )
+            conn.execute(BREAK_DISCOUNTS)
+        second = site.run("--entity", "all")
+        assert second.returncode == 1, second.stdout + second.stderr
+        return {}
+
+    path, _ = build_once(tmp_path_factory, "monitor", build)
+    return MonitorSite(path)
 
 
 @pytest.fixture(scope="session")
@@ -120,10 +131,15 @@ def checked_site(
 ) -> MonitorSite:
     """A copy of the session warehouse after a third real run, a full check of dim_regiao
     (`--entity dim_regiao --full-checks`: success)."""
-    site = monitor_site.copy(tmp_path_factory.mktemp("monitor_checked"))
-    checked = site.run("--entity", "dim_regiao", "--full-checks")
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    return site
+
+    def build(path: Path) -> dict[str, Any]:
+        site = monitor_site.copy(path)
+        checked = site.run("--entity", "dim_regiao", "--full-checks")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        return {}
+
+    path, _ = build_once(tmp_path_factory, "monitor_checked", build)
+    return MonitorSite(path)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from generator import apply_wave, generate
+from tests.conftest import build_once
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 1, 15)
@@ -136,10 +137,16 @@ def built_site(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Site, subprocess.CompletedProcess]:
     """A source at scale 0.01 and a warehouse built from it by `--entity all` (run once)."""
-    site = Site(tmp_path_factory.mktemp("built"))
-    generate(target="duckdb", scale=SCALE, seed=SEED, as_of=AS_OF, duckdb_path=site.source)
-    result = site.run("--entity", "all")
-    return site, result
+
+    def build(path: Path) -> dict[str, Any]:
+        site = Site(path)
+        generate(target="duckdb", scale=SCALE, seed=SEED, as_of=AS_OF, duckdb_path=site.source)
+        result = site.run("--entity", "all")
+        return {"args": result.args, "returncode": result.returncode,
+                "stdout": result.stdout, "stderr": result.stderr}  # fmt: skip
+
+    path, outcome = build_once(tmp_path_factory, "built", build)
+    return Site(path), subprocess.CompletedProcess(**outcome)
 
 
 @pytest.fixture
