@@ -7,7 +7,7 @@ SCALE ?= 1
 TARGET ?= duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: setup run test lint docs monitor dashboards alerts bench clean roles
+.PHONY: setup setup-spark run test lint docs monitor dashboards alerts bench clean roles
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/activate
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Spark (the spark extra and a Java runtime): for `--target spark` and the test suite; the
+# default install stays without it.
+$(VENV)/.spark-installed: $(VENV)/.installed
+	bash scripts/install_system_packages.sh --spark
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,spark]'
+	touch $@
+
+setup-spark: $(VENV)/.spark-installed
 
 run: setup
 	bash scripts/run_demo.sh
@@ -35,10 +44,11 @@ lint: setup
 		DBT_TARGET_PATH=$(LINT_DIR)/dbt $(BIN)/sqlfluff lint models tests/dbt
 
 # Two workers (one per core): most of the suite is dbt start-up and compilation, which
-# is single-threaded; each test file stays on one worker. The 25 slowest tests are listed
-# at the end, to keep the suite's time in view.
-test: setup lint
-	$(BIN)/pytest -n 2 --dist loadfile --durations=25
+# is single-threaded; each test file stays on one worker, the longest files first
+# (tests/conftest.py, LONGEST_FIRST). The 25 slowest tests are listed at the end, to keep
+# the suite's time in view.
+test: setup-spark lint
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
 docs: setup
 	$(BIN)/dbt docs generate --target $(TARGET)
@@ -65,10 +75,10 @@ alerts: setup
 roles: setup
 	$(BIN)/python scripts/roles.py
 
-# make bench [SCALE="1 10"] [TARGET=duckdb|postgres] [REPEAT=3]: results in bench/results/.
+# make bench [SCALE="1 10"] [TARGET=duckdb|postgres|spark] [REPEAT=3]: results in bench/results/.
 REPEAT ?= 3
 BENCH_SCALES = $(if $(filter command line environment,$(origin SCALE)),$(SCALE),1 10)
-bench: setup
+bench: $(if $(filter spark,$(TARGET)),setup-spark,setup)
 	$(BIN)/python -m bench --target $(TARGET) --repeat $(REPEAT) $(foreach s,$(BENCH_SCALES),--scale $(s))
 
 clean:

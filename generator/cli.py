@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--duckdb-path",
         default=None,
         metavar="PATH",
-        help=f"DuckDB file (default: $ETL_OLTP_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH})",
+        help=f"DuckDB file (default: $ETL_OLTP_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH}); with"
+        " --target spark, the working copy beside the Parquet files (default: oltp.duckdb in"
+        " $ETL_SPARK_SOURCE_DIR, else $ETL_SPARK_DIR/oltp)",
     )
     parser.add_argument(
         "--no-checks",

@@ -1,4 +1,4 @@
-"""Connection settings of the three source targets, read from the environment at call time."""
+"""Connection settings of the source targets, read from the environment at call time."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ def duckdb_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
         return Path(explicit)
     return Path(os.environ.get("ETL_OLTP_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
+
+
+def spark_source_dir() -> Path:
+    """The Parquet source Spark reads: ETL_SPARK_SOURCE_DIR, else ETL_SPARK_DIR/oltp (the
+    profile's warehouse directory, default data/spark), as an absolute path since dbt's
+    source names the files by it."""
+    explicit = os.environ.get("ETL_SPARK_SOURCE_DIR")
+    if explicit:
+        return Path(explicit).resolve()
+    return (Path(os.environ.get("ETL_SPARK_DIR") or "data/spark") / "oltp").resolve()
 
 
 @dataclass(frozen=True)

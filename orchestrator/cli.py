@@ -1,8 +1,8 @@
 """Command line of the orchestrator (the flow of a run is orchestrator/flow.py).
 
-python orchestrator/run.py --entity all|<entity>[,<entity>...] [--target duckdb|postgres|sqlserver]
-    [--dry-run] [--full-refresh] [--full-checks] [--batch-size N] [--cutoff-minutes N]
-    [--max-batches N]
+python orchestrator/run.py --entity all|<entity>[,<entity>...]
+    [--target duckdb|postgres|sqlserver|spark] [--dry-run] [--full-refresh] [--full-checks]
+    [--batch-size N] [--cutoff-minutes N] [--max-batches N]
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         default=os.environ.get("ETL_TARGET", "duckdb"),
-        help="dbt target: duckdb (default), postgres or sqlserver",
+        help="dbt target: duckdb (default), postgres, sqlserver or spark",
     )
     parser.add_argument(
         "--dry-run",

@@ -19,7 +19,7 @@ from pathlib import Path
 from orchestrator.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ("duckdb", "postgres", "sqlserver")
+TARGETS = ("duckdb", "postgres", "sqlserver", "spark")
 
 # Limits of the run-level overrides (the same ranges ctl.etl_control and the macros enforce).
 OVERRIDE_LIMITS: dict[str, tuple[int, int | None]] = {
@@ -107,6 +107,8 @@ def warehouse_key(target: str) -> str:
     """What identifies the warehouse of `target` (its file, or server and database)."""
     if target == "duckdb":
         return str(duckdb_warehouse_path().resolve())
+    if target == "spark":
+        return str(spark_dir().resolve())
     if target == "postgres":
         return "/".join(
             os.environ.get(name, default)
@@ -171,15 +173,26 @@ def validate_etl_now(raw: str) -> str:
     return raw
 
 
-def _from_repo(raw: str) -> Path:
+def from_repo(raw: str) -> Path:
     """Relative paths are relative to the repository root (dbt's working directory)."""
     path = Path(raw)
     return path if path.is_absolute() else REPO_ROOT / path
 
 
 def duckdb_warehouse_path() -> Path:
-    return _from_repo(os.environ.get("ETL_DUCKDB_PATH", "data/dw_ecommerce.duckdb"))
+    return from_repo(os.environ.get("ETL_DUCKDB_PATH", "data/dw_ecommerce.duckdb"))
 
 
 def duckdb_source_path() -> Path:
-    return _from_repo(os.environ.get("ETL_OLTP_DUCKDB_PATH", "data/ecommerce_oltp.duckdb"))
+    return from_repo(os.environ.get("ETL_OLTP_DUCKDB_PATH", "data/ecommerce_oltp.duckdb"))
+
+
+def spark_dir() -> Path:
+    """The directory of a Spark warehouse in session mode: its tables and metastore."""
+    return from_repo(os.environ.get("ETL_SPARK_DIR", "data/spark"))
+
+
+def spark_source_dir() -> Path:
+    """Where the generator writes the source for Spark, one Parquet file per table."""
+    raw = os.environ.get("ETL_SPARK_SOURCE_DIR")
+    return from_repo(raw) if raw else spark_dir() / "oltp"

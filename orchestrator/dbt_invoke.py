@@ -16,6 +16,9 @@ Why a subprocess and not `dbtRunner` in-process:
   crash (even an interpreter-level one) cannot take the orchestrator down with it.
 
 The price is a second Python start-up (about a second), negligible next to a load.
+
+Spark in session mode is the exception: its JVM holds the metastore, so dbt runs in the
+orchestrator's process and session (InProcessDbtInvocation, orchestrator/spark.py).
 """
 
 from __future__ import annotations
@@ -149,16 +152,7 @@ class DbtInvocation:
                 if line.strip():
                     log.debug("dbt: %s", line.rstrip())
                 continue
-            info = event.get("info", {})
-            if not outcome.invocation_id:
-                outcome.invocation_id = info.get("invocation_id", "")
-            if info.get("level") == "error" and info.get("msg"):
-                outcome.errors.append(str(info["msg"]).strip())
-            if self.on_event is not None:
-                try:
-                    self.on_event(event)
-                except Exception:  # progress display must never stop the load
-                    log.exception("progress handler failed")
+            _take_event(outcome, event, self.on_event)
         outcome.returncode = self.process.wait()
         reader.join(timeout=5)
         outcome.stderr_tail = "".join(stderr_tail)[-2000:]
@@ -190,6 +184,89 @@ class DbtInvocation:
         return None if self.process is None else self.process.pid
 
 
+class InProcessDbtInvocation:
+    """One dbt command in this process (dbtRunner), for Spark in session mode, where dbt
+    must use the orchestrator's own Spark session (orchestrator/spark.py). Events reach
+    `on_event` as the dicts the JSON log lines of a subprocess hold; an interrupt cancels
+    the Spark statement in flight and stops dbt (KeyboardInterrupt in the main thread, where
+    signal handlers and dbt both run)."""
+
+    pid = None
+
+    def __init__(
+        self,
+        command: list[str],
+        on_event: EventHandler | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
+        # without the dbt executable; the events reach the callback, not this stdout
+        self.args = [*command[1:], "--log-level", "none"]
+        self.on_event = on_event
+        self.extra_env = extra_env or {}
+        self.interrupted = False
+        self.running = False
+
+    def run(self) -> DbtOutcome:
+        from dbt.cli.main import dbtRunner
+        from dbt_common.events.functions import msg_to_json
+
+        if self.interrupted:
+            return DbtOutcome(returncode=130, interrupted=True)
+        outcome = DbtOutcome(returncode=0)
+
+        def callback(message: Any) -> None:
+            event = json.loads(msg_to_json(message))
+            # a callback gets every event: keep those a subprocess prints (info and up)
+            if event.get("info", {}).get("level") != "debug":
+                _take_event(outcome, event, self.on_event)
+
+        saved = {key: os.environ.get(key) for key in self.extra_env}
+        os.environ.update(self.extra_env)
+        self.running = True
+        try:
+            result = dbtRunner(callbacks=[callback]).invoke(self.args)
+        finally:
+            self.running = False
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        if isinstance(result.exception, KeyboardInterrupt):
+            self.interrupted = True
+        elif result.exception is not None:
+            outcome.errors.append(str(result.exception).strip())
+        # dbt's CLI codes: 0 success, 1 nodes failed, 2 dbt itself failed
+        outcome.returncode = 0 if result.success else (1 if result.exception is None else 2)
+        if self.interrupted:
+            outcome.returncode = 130
+        outcome.interrupted = self.interrupted
+        return outcome
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        if not self.running:
+            return
+        from orchestrator.spark import session
+
+        session().sparkContext.cancelAllJobs()
+        raise KeyboardInterrupt
+
+
+def _take_event(outcome: DbtOutcome, event: dict[str, Any], on_event: EventHandler | None) -> None:
+    """One of dbt's events: its invocation id and error lines go to `outcome`, the event to
+    `on_event` (the live progress)."""
+    info = event.get("info", {})
+    outcome.invocation_id = outcome.invocation_id or info.get("invocation_id", "")
+    if info.get("level") == "error" and info.get("msg"):
+        outcome.errors.append(str(info["msg"]).strip())
+    if on_event is not None:
+        try:
+            on_event(event)
+        except Exception:  # progress display must never stop the load
+            log.exception("progress handler failed")
+
+
 def _parse(line: str) -> dict[str, Any] | None:
     text = line.strip()
     if not text.startswith("{"):
@@ -206,18 +283,20 @@ def run_dbt(
     subcommand: list[str],
     dbt_vars: dict[str, Any],
     on_event: EventHandler | None = None,
-    on_start: Callable[[DbtInvocation], None] | None = None,
+    on_start: Callable[[DbtInvocation | InProcessDbtInvocation], None] | None = None,
 ) -> DbtOutcome:
     """Run one dbt command of this run to completion. The run id reaches the macros as
     ETL_RUN_ID; a run_results.json left by an earlier run is removed first, and the
     manifest dbt writes is recorded as current or not (manifest_cache)."""
     (config.target_path / "run_results.json").unlink(missing_ok=True)
-    invocation = DbtInvocation(
-        dbt_command(config, subcommand, dbt_vars),
-        config.repo_root,
-        on_event,
-        extra_env={"ETL_RUN_ID": config.run_id},
-    )
+    command = dbt_command(config, subcommand, dbt_vars)
+    invocation: DbtInvocation | InProcessDbtInvocation
+    if config.target == "spark":
+        invocation = InProcessDbtInvocation(command, on_event, {"ETL_RUN_ID": config.run_id})
+    else:
+        invocation = DbtInvocation(
+            command, config.repo_root, on_event, extra_env={"ETL_RUN_ID": config.run_id}
+        )
     if on_start is not None:
         on_start(invocation)
     before = manifest_cache.before_dbt(config, dbt_vars)

@@ -19,10 +19,13 @@ from orchestrator.config import (
     RunConfig,
     duckdb_source_path,
     duckdb_warehouse_path,
+    from_repo,
+    spark_dir,
+    spark_source_dir,
     started_by,
 )
 from orchestrator.connection_audit import ConnectionAudit, fallback_dir_for
-from orchestrator.dbt_invoke import DbtInvocation, DbtOutcome, run_dbt
+from orchestrator.dbt_invoke import DbtInvocation, DbtOutcome, InProcessDbtInvocation, run_dbt
 from orchestrator.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -79,7 +82,7 @@ class Orchestrator:
         self.lock_db: Db | None = None
         self.file_lock: FileLock | None = None
         self.server_lock: ServerLock | None = None
-        self.invocation: DbtInvocation | None = None
+        self.invocation: DbtInvocation | InProcessDbtInvocation | None = None
         self.interrupted = False
         self.in_dbt_phase = False
         self.connections = ConnectionAudit(
@@ -155,10 +158,10 @@ class Orchestrator:
     def acquire_lock(self) -> LockInfo | None:
         me = LockInfo(self.config.run_id, os.getpid(), started_by().split("@", 1)[1], "")
         me = LockInfo(me.run_id, me.pid, me.host, _utcnow().isoformat(timespec="seconds"))
-        if self.config.target == "duckdb":
-            path = duckdb_warehouse_path()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.file_lock = FileLock(path.with_name(path.name + ".lock"), me)
+        lock_file = _lock_file(self.config.target)
+        if lock_file is not None:
+            lock_file.parent.mkdir(parents=True, exist_ok=True)
+            self.file_lock = FileLock(lock_file, me)
             return self.file_lock.acquire()
         assert self.lock_db is not None
         self.server_lock = ServerLock(self.lock_db)
@@ -201,6 +204,11 @@ class Orchestrator:
             finally:
                 conn.close()
             where = str(source)
+        elif target == "spark":
+            # each source table is a file Spark reads in place: parquet.`<path>`
+            missing = [t for t in tables if not from_repo(t.table.strip("`")).exists()]
+            where = f"{spark_source_dir()} (ETL_SPARK_SOURCE_DIR); generate it with"
+            where += " `python -m generator --target spark`"
         else:
             db = self._reopen()
             catalog = os.environ.get("ETL_OLTP_DATABASE", "ECOMMERCE_OLTP")
@@ -222,7 +230,7 @@ class Orchestrator:
         project = self.discover()
         plan = self.plan(project)
         stale: LockInfo | None = None
-        if config.target == "duckdb":
+        if _lock_file(config.target) is not None:
             stale = self.acquire_lock()
             self.db = self._connect()
         else:
@@ -238,7 +246,10 @@ class Orchestrator:
         config = self.config
         db = self._reopen()
         writer = AuditWriter(db)
-        writer.ensure_objects()
+        if config.target == "spark":
+            self._ensure_spark_objects(writer)
+        else:
+            writer.ensure_objects()
         if config.target == "sqlserver":
             self.connections.install_sqlserver_procedures(db)
         self.connections.flush(db)
@@ -298,11 +309,25 @@ class Orchestrator:
             self.invocation = None
         return self._finish(project, plan, run, outcome)
 
+    def _ensure_spark_objects(self, writer: AuditWriter) -> None:
+        """The control and audit tables on Spark are created by dbt (ensure_etl_objects, in
+        this process's session): their one definition there drops what Spark's DDL lacks
+        (keys, checks, defaults), which the orchestrator's own DDL would repeat."""
+        if writer.db.table_exists("audit", "etl_run"):
+            return
+        outcome = run_dbt(
+            self.config, ["run-operation", "ensure_etl_objects"], self.config.dbt_vars()
+        )
+        if outcome.returncode != 0:
+            raise UsageError(
+                f"cannot create the audit tables on spark: {first_line(outcome.error_text())}"
+            )
+
     def _run_dbt(self, plan: _Plan, needs_objects: bool) -> DbtOutcome:
         config = self.config
         assert self.progress is not None
 
-        def started(invocation: DbtInvocation) -> None:
+        def started(invocation: DbtInvocation | InProcessDbtInvocation) -> None:
             self.invocation = invocation
             if self.interrupted:
                 invocation.interrupt()
@@ -334,7 +359,7 @@ class Orchestrator:
             if config.full_refresh:
                 command.append("--full-refresh")
 
-        def on_start(invocation: DbtInvocation) -> None:
+        def on_start(invocation: DbtInvocation | InProcessDbtInvocation) -> None:
             started(invocation)
 
         tracker = self.progress
@@ -555,8 +580,19 @@ class Orchestrator:
             writer.close_run(
                 str(run_id), "failed", now, succeeded, len(outcomes) - succeeded, message, None
             )
-        if stale is not None and self.config.target == "duckdb":
+        if stale is not None and _lock_file(self.config.target) is not None:
             say(f"removed stale lock of {stale.describe()}")
+
+
+def _lock_file(target: str) -> Path | None:
+    """The lock file of a warehouse on this machine (DuckDB's file, Spark's directory in
+    session mode, whose metastore admits one process anyway); None: the server locks."""
+    if target == "duckdb":
+        path = duckdb_warehouse_path()
+        return path.with_name(path.name + ".lock")
+    if target == "spark":
+        return spark_dir() / "warehouse.lock"
+    return None
 
 
 def prune_run_dirs(runs_dir: Path, keep: int) -> None:

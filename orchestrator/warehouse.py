@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from orchestrator.config import duckdb_source_path, duckdb_warehouse_path
+from orchestrator.config import duckdb_source_path, duckdb_warehouse_path, spark_dir
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,8 @@ def describe(target: str) -> str:
     """Where the warehouse of `target` is, for messages (no secret)."""
     if target == "duckdb":
         return f"duckdb file {duckdb_warehouse_path()}"
+    if target == "spark":
+        return f"spark warehouse {spark_dir()} (ETL_SPARK_DIR)"
     if target == "postgres":
         return (
             f"postgres {os.environ.get('ETL_PG_HOST', '127.0.0.1')}:"
@@ -35,6 +37,8 @@ def describe(target: str) -> str:
 def database_name(target: str) -> str:
     if target == "duckdb":
         return duckdb_warehouse_path().stem
+    if target == "spark":
+        return spark_dir().name
     if target == "postgres":
         return os.environ.get("ETL_PG_DATABASE", "dw_ecommerce")
     return os.environ.get("ETL_DW_DATABASE", "DW_ECOMMERCE")
@@ -122,12 +126,16 @@ def open_connection(
         )
     if target == "sqlserver":
         return _connect_sqlserver()
+    if target == "spark":
+        from orchestrator.spark import SparkConnection
+
+        return SparkConnection()
     raise ValueError(f"unsupported warehouse target {target!r}")
 
 
 @contextmanager
 def connect_warehouse(target: str, read_only: bool = False) -> Iterator[Any]:
-    """A DB-API connection to the warehouse of `target` (duckdb, postgres or sqlserver)."""
+    """A DB-API connection to the warehouse of `target` (duckdb, postgres, sqlserver, spark)."""
     conn = open_connection(target, read_only=read_only)
     try:
         yield conn
@@ -191,6 +199,8 @@ class Db:
             else:
                 sql += " and table_catalog = current_database()"
             return bool(self.query(sql, params)[0][0])
+        if self.target == "spark":  # no information_schema: the session's catalog
+            return bool(self.conn.table_exists(schema, table))
         if self.target == "postgres":
             return bool(
                 self.query(

@@ -5,9 +5,14 @@
 #               drives it; a test tool's own browser download does not work here).
 #   docker-compose, shellcheck - the test suite validates docker/compose.yaml with
 #               `docker-compose config` (no Docker engine needed) and lints the shell scripts.
+#   openjdk-17-jre-headless - with --spark only: the Java runtime of Spark (the spark
+#               extra; the test suite runs the project on a local Spark).
 # Skipped with a note where apt is not available (macOS, other distributions).
 set -euo pipefail
 packages=(unixodbc chromium docker-compose shellcheck)
+if [ "${1:-}" = "--spark" ]; then
+    packages=(openjdk-17-jre-headless)
+fi
 missing=()
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "note: not a Debian-like system; install these yourself if missing: ${packages[*]}" >&2

@@ -22,6 +22,27 @@ PG_PASSWORD = os.environ.get("ETL_PG_PASSWORD", "")
 REQUIRE_POSTGRES = os.environ.get("ETL_REQUIRE_POSTGRES") == "1"
 
 
+# The longest files, started first: xdist gives each worker whole files in collection
+# order (the Makefile turns off its reordering by test count), so a long file collected
+# last would leave the other worker idle at the end. Spark's end-to-end test is the
+# longest by far (one JVM per run).
+LONGEST_FIRST = (
+    "tests/targets/test_spark.py",
+    "tests/bench/test_bench_smoke.py",
+    "tests/models/test_incremental_equals_full_refresh.py",
+    "tests/models/test_original_source.py",
+    "tests/orchestrator/test_orchestrator_duckdb.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each file and among the rest is kept
+
+
 def build_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, Any]]
 ) -> tuple[Path, dict[str, Any]]:

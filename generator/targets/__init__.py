@@ -1,11 +1,14 @@
-"""Writers and readers of the source in its three engines (DuckDB, PostgreSQL, SQL Server)."""
+"""Writers and readers of the source in its engines (DuckDB, PostgreSQL, SQL Server), and as
+Parquet files for Spark."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from generator.errors import UsageError
 from generator.targets.base import RunRecord, TableChanges, Target
 
-TARGETS = ("duckdb", "postgres", "sqlserver")
+TARGETS = ("duckdb", "postgres", "sqlserver", "spark")
 
 
 def open_target(name: str, duckdb_path: str | None = None) -> Target:
@@ -25,6 +28,11 @@ def open_target(name: str, duckdb_path: str | None = None) -> Target:
         from generator.targets.sqlserver_target import SqlServerTarget
 
         return SqlServerTarget(SqlServerSettings.from_env())
+    if name == "spark":
+        from generator.config import spark_source_dir
+        from generator.targets.spark_target import SparkTarget
+
+        return SparkTarget(spark_source_dir(), Path(duckdb_path) if duckdb_path else None)
     raise UsageError(f"unknown target {name!r} (choose from {', '.join(TARGETS)})")
 
 

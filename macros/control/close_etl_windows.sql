@@ -18,14 +18,14 @@
             {% do run_query("update " ~ window_table ~ " set status = '" ~ final_status ~ "', finished_at = " ~ now
                 ~ ", error_message = '" ~ message ~ "' where invocation_id = '" ~ invocation_id
                 ~ "' and entity_name = '" ~ entity ~ "'") %}
-            {% do run_query("insert into " ~ window_table ~ " (invocation_id, run_id, entity_name, load_kind, status,"
+            {% do run_query(ecommerce_dw.insert_into_columns(window_table, "invocation_id, run_id, entity_name, load_kind, status,"
                 ~ " source_relation, updated_at_column, id_column, cutoff_at, batch_size, batches, extracted_count,"
-                ~ " backlog_after_count, planned_at, finished_at, error_message) select '" ~ invocation_id ~ "', '"
+                ~ " backlog_after_count, planned_at, finished_at, error_message", "select '" ~ invocation_id ~ "', '"
                 ~ ecommerce_dw.etl_run_id() ~ "', '" ~ entity ~ "', '"
                 ~ ('snapshot' if result.node.resource_type == 'snapshot' else 'incremental') ~ "', '" ~ final_status
                 ~ "', '', '', '', " ~ now ~ ", 0, 0, 0, 0, " ~ now ~ ", " ~ now ~ ", '" ~ message ~ "'"
                 ~ " where not exists (select 1 from " ~ window_table ~ " where invocation_id = '" ~ invocation_id
-                ~ "' and entity_name = '" ~ entity ~ "')") %}
+                ~ "' and entity_name = '" ~ entity ~ "')")) %}
             {% if status == 'error' %}
                 {% do run_query("update " ~ ecommerce_dw.etl_relation('ctl', 'etl_control') ~ " set last_status = 'failed',"
                     ~ " last_run_id = '" ~ ecommerce_dw.etl_run_id() ~ "', updated_at = " ~ now

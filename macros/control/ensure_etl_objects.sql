@@ -5,7 +5,7 @@
 {% macro ensure_etl_objects() %}
     {% if not execute %}{{ return('') }}{% endif %}
     {% for schema in ['ctl', 'audit'] %}
-        {% do adapter.create_schema(api.Relation.create(database=target.database, schema=schema)) %}
+        {% do adapter.create_schema(ecommerce_dw.etl_relation(schema, none)) %}
     {% endfor %}
     {% set ts = dbt.type_timestamp() %}
     {% set text = 'varchar(4000)' %}
@@ -74,22 +74,7 @@
         statements as the orchestrator's (orchestrator/audit.py, ADDED_COLUMNS). -#}
     {% for identifier, column, kind, default in [('etl_run', 'full_checks', types.bool, types.false)] %}
         {% set relation = ecommerce_dw.etl_relation('audit', identifier) %}
-        {% if target.type == 'sqlserver' %}
-            {#- no add column if not exists -#}
-            {% set statements = ["if col_length('audit." ~ identifier ~ "', '" ~ column ~ "') is null alter table "
-                ~ relation ~ " add " ~ column ~ " " ~ kind ~ " not null default " ~ default] %}
-        {% elif target.type == 'duckdb' %}
-            {#- DuckDB adds no column with a constraint: the default, then not null -#}
-            {% set statements = ["alter table " ~ relation ~ " add column if not exists " ~ column ~ " " ~ kind
-                ~ " default " ~ default, "alter table " ~ relation ~ " alter column " ~ column ~ " set not null"] %}
-        {% else %}
-            {#- PostgreSQL: looked up first, since alter table locks the table (readers
-                included) even when the column is there -#}
-            {% set statements = ["do $$ begin if not exists (select 1 from information_schema.columns"
-                ~ " where table_schema = 'audit' and table_name = '" ~ identifier ~ "' and column_name = '"
-                ~ column ~ "') then alter table " ~ relation ~ " add column " ~ column ~ " " ~ kind
-                ~ " not null default " ~ default ~ "; end if; end $$"] %}
-        {% endif %}
+        {% set statements = adapter.dispatch('etl_add_column_statements', 'ecommerce_dw')(relation, column, kind, default) %}
         {% for statement in statements %}{% do run_query(statement) %}{% endfor %}
     {% endfor %}
     {#- dbt caches the relations of every schema a selected model lives in (audit holds a
@@ -102,4 +87,37 @@
     {% endfor %}
     {% do ecommerce_dw.sync_etl_control_config() %}
     {{ return('') }}
+{% endmacro %}
+
+{#- The statements that add `column` (type `kind`, not null, `default` for existing rows) to
+    `relation` when it lacks it. PostgreSQL: looked up first, since alter table locks the
+    table (readers included) even when the column is there. -#}
+{% macro default__etl_add_column_statements(relation, column, kind, default) %}
+    {{ return(["do $$ begin if not exists (select 1 from information_schema.columns"
+        ~ " where table_schema = '" ~ relation.schema ~ "' and table_name = '" ~ relation.identifier
+        ~ "' and column_name = '" ~ column ~ "') then alter table " ~ relation ~ " add column " ~ column
+        ~ " " ~ kind ~ " not null default " ~ default ~ "; end if; end $$"]) }}
+{% endmacro %}
+
+{#- DuckDB adds no column with a constraint: the default, then not null -#}
+{% macro duckdb__etl_add_column_statements(relation, column, kind, default) %}
+    {{ return(["alter table " ~ relation ~ " add column if not exists " ~ column ~ " " ~ kind
+        ~ " default " ~ default, "alter table " ~ relation ~ " alter column " ~ column ~ " set not null"]) }}
+{% endmacro %}
+
+{#- SQL Server: no add column if not exists -#}
+{% macro sqlserver__etl_add_column_statements(relation, column, kind, default) %}
+    {{ return(["if col_length('" ~ relation.schema ~ "." ~ relation.identifier ~ "', '" ~ column
+        ~ "') is null alter table " ~ relation ~ " add " ~ column ~ " " ~ kind ~ " not null default " ~ default]) }}
+{% endmacro %}
+
+{#- Spark: the catalog says whether the column is there. Iceberg adds a column nullable only
+    and has no column defaults: the older rows get the default by an update, and the column
+    stays nullable on a table that was created before it. -#}
+{% macro spark__etl_add_column_statements(relation, column, kind, default) %}
+    {% if column in adapter.get_columns_in_relation(relation) | map(attribute='name') | list %}
+        {{ return([]) }}
+    {% endif %}
+    {{ return(["alter table " ~ relation ~ " add columns (" ~ column ~ " " ~ kind ~ ")",
+        "update " ~ relation ~ " set " ~ column ~ " = " ~ default]) }}
 {% endmacro %}

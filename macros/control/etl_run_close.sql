@@ -37,17 +37,17 @@
         {% if status == 'failed' %}
             {% do messages.append(entity ~ ': ' ~ ((window[2] or 'failed') | string).strip().split('\n')[0]) %}
         {% endif %}
-        {% do run_query("insert into " ~ ecommerce_dw.etl_relation('audit', 'etl_run_entity') ~ " (run_id,"
+        {% do run_query(ecommerce_dw.insert_into_columns(ecommerce_dw.etl_relation('audit', 'etl_run_entity'), "run_id,"
             ~ " entity_name, started_at, finished_at, status, load_kind, extracted_count, upserted_count,"
             ~ " soft_deleted_count, quarantined_count, batches, backlog_after_count, watermark_from_updated_at,"
             ~ " watermark_from_id, watermark_to_updated_at, watermark_to_id, tests_passed, tests_warned,"
-            ~ " tests_failed, error_message, is_dry_run, dbt_invocation_id) select run_id, entity_name,"
+            ~ " tests_failed, error_message, is_dry_run, dbt_invocation_id", "select run_id, entity_name,"
             ~ " planned_at, coalesce(finished_at, " ~ now ~ "), '" ~ status ~ "', load_kind, extracted_count,"
             ~ " upserted_count, soft_deleted_count, quarantined_count, batches, backlog_after_count,"
             ~ " watermark_from_updated_at, watermark_from_id, watermark_to_updated_at, watermark_to_id, "
             ~ tests.get(unique_id ~ 'passed', 0) ~ ", " ~ tests.get(unique_id ~ 'warned', 0) ~ ", "
             ~ tests.get(unique_id ~ 'failed', 0) ~ ", error_message, " ~ ecommerce_dw.bool_literal(false)
-            ~ ", invocation_id from " ~ window_table ~ mine ~ " and entity_name = '" ~ entity ~ "'") %}
+            ~ ", invocation_id from " ~ window_table ~ mine ~ " and entity_name = '" ~ entity ~ "'")) %}
     {% endfor %}
 
     {% set failures = outcome.failed | length + outcome.skipped | length %}

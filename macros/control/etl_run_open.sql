@@ -19,15 +19,15 @@
         {% set value = var(name, '') | string %}
         {% do overrides.append(value if modules.re.fullmatch('[0-9]+', value) else 'null') %}
     {% endfor %}
-    {% do run_query("insert into " ~ ecommerce_dw.etl_relation('audit', 'etl_run') ~ " (run_id, entities_requested,"
+    {% do run_query(ecommerce_dw.insert_into_columns(ecommerce_dw.etl_relation('audit', 'etl_run'), "run_id, entities_requested,"
         ~ " started_by, started_at, status, is_dry_run, target, pid, full_refresh, full_checks,"
-        ~ " batch_size_override, cutoff_minutes_override, max_batches_override) values ('" ~ invocation_id ~ "', '"
+        ~ " batch_size_override, cutoff_minutes_override, max_batches_override", "values ('" ~ invocation_id ~ "', '"
         ~ ('all' if selected | length == entities | length else selected | sort | join(',')) ~ "', '"
         ~ (lock.started_by_prefix ~ user ~ '@' ~ host) | replace("'", "''") ~ "', "
         ~ ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) ~ ", 'running', "
         ~ ecommerce_dw.bool_literal(false) ~ ", '" ~ target.name ~ "', 0, "
         ~ ecommerce_dw.bool_literal(flags.FULL_REFRESH) ~ ", " ~ ecommerce_dw.bool_literal(ecommerce_dw.etl_full_checks())
-        ~ ", " ~ overrides | join(', ') ~ ")") %}
+        ~ ", " ~ overrides | join(', ') ~ ")")) %}
     {% if target.type in ['postgres', 'sqlserver'] %}{% do run_query(lock.release) %}{% endif %}
     {{ return('') }}
 {% endmacro %}

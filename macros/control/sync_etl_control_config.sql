@@ -18,12 +18,12 @@
             ~ " and (source_table <> '" ~ etl.source_table ~ "' or target_table <> '" ~ etl.target_table
             ~ "' or source_pk_column <> '" ~ etl.source_pk_column ~ "' or cutoff_minutes <> " ~ etl.cutoff_minutes
             ~ " or batch_size <> " ~ etl.batch_size ~ " or sla_minutes <> " ~ etl.sla_minutes ~ ")") %}
-        {% do run_query(
-            "insert into " ~ control ~ " (entity_name, source_table, target_table, source_pk_column,"
-            ~ " cutoff_minutes, batch_size, is_active, sla_minutes, created_at, updated_at)"
-            ~ " select '" ~ entity ~ "', '" ~ etl.source_table ~ "', '" ~ etl.target_table ~ "', '"
+        {% do run_query(ecommerce_dw.insert_into_columns(control,
+            "entity_name, source_table, target_table, source_pk_column,"
+            ~ " cutoff_minutes, batch_size, is_active, sla_minutes, created_at, updated_at",
+            "select '" ~ entity ~ "', '" ~ etl.source_table ~ "', '" ~ etl.target_table ~ "', '"
             ~ etl.source_pk_column ~ "', " ~ etl.cutoff_minutes ~ ", " ~ etl.batch_size ~ ", "
             ~ ecommerce_dw.bool_literal(true) ~ ", " ~ etl.sla_minutes ~ ", " ~ now ~ ", " ~ now
-            ~ " where not exists (select 1 from " ~ control ~ " where entity_name = '" ~ entity ~ "')") %}
+            ~ " where not exists (select 1 from " ~ control ~ " where entity_name = '" ~ entity ~ "')")) %}
     {% endfor %}
 {% endmacro %}

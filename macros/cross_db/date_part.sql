@@ -16,3 +16,12 @@
         datepart({{ part }}, {{ expression }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark numbers the days of the week from Sunday = 1 -#}
+{% macro spark__date_part(part, expression) -%}
+    {%- if part == 'dow' -%}
+        (cast(extract(dow from {{ expression }}) as int) - 1)
+    {%- else -%}
+        cast(extract({{ part }} from {{ expression }}) as int)
+    {%- endif -%}
+{%- endmacro %}

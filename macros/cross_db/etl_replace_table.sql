@@ -21,6 +21,12 @@
     create table {{ relation }} as {{ sql }}
 {%- endmacro %}
 
+{#- Spark: Iceberg, like every table of the warehouse (a plain create table would make a
+    Hive text table, which cannot delete or merge) -#}
+{% macro spark__etl_create_table_from(relation, sql) -%}
+    create table {{ relation }} using iceberg as {{ sql }}
+{%- endmacro %}
+
 {% macro sqlserver__etl_create_table_from(relation, sql) -%}
     select * into {{ relation }} from ({{ sql }}) as rows_to_copy
 {%- endmacro %}

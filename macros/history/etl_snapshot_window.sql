@@ -58,16 +58,16 @@
         {% set ns.pending = (found.rows[0][0] | int) if found.rows else 0 %}
     {% endif %}
 
-    {% do run_query("insert into " ~ window_table ~ " (invocation_id, run_id, entity_name, load_kind, status,"
+    {% do run_query(ecommerce_dw.insert_into_columns(window_table, "invocation_id, run_id, entity_name, load_kind, status,"
         ~ " source_relation, updated_at_column, id_column, watermark_from_updated_at, watermark_from_id,"
         ~ " watermark_to_updated_at, watermark_to_id, cutoff_at, batch_size, max_batches, batches,"
-        ~ " extracted_count, backlog_after_count, planned_at) values ('"
+        ~ " extracted_count, backlog_after_count, planned_at", "values ('"
         ~ invocation_id ~ "', '" ~ ecommerce_dw.etl_run_id() ~ "', '" ~ entity ~ "', 'snapshot', '"
         ~ ('dry_run' if dry_run else 'planned') ~ "', '" ~ relation ~ "', 'updated_at', '" ~ id_column ~ "', "
         ~ ecommerce_dw.timestamp_literal(ns.from_ts) ~ ", " ~ (ns.from_id if ns.from_id is not none else 'null') ~ ", "
         ~ ecommerce_dw.timestamp_literal(ns.to_ts) ~ ", " ~ (ns.to_id if ns.to_id is not none else 'null') ~ ", "
         ~ ecommerce_dw.timestamp_literal(ecommerce_dw.etl_now()) ~ ", 0, null, "
         ~ (1 if ns.pending > 0 else 0) ~ ", " ~ ns.pending ~ ", 0, "
-        ~ ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) ~ ")") %}
+        ~ ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) ~ ")")) %}
     {{ return('') }}
 {% endmacro %}

@@ -2,7 +2,9 @@
     rows of the window (and releases the keys that now load cleanly), records exact
     counts on the window, and moves the watermark to the end of the window. If anything
     fails, the transaction rolls back: warehouse, quarantine and watermark stay as they
-    were. -#}
+    were. Spark has no transactions and commits each statement: the watermark moves last,
+    so a load stopped halfway leaves it where it was and the next run merges the same
+    window again (by key, so the rows come out the same) and redoes the quarantine. -#}
 {% macro etl_complete_load() %}
     {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
     {% set entity = model.name %}

@@ -50,10 +50,11 @@
     {{ return('') }}
 {% endmacro %}
 
-{#- the state's indexes serve the lookups by event and by seller-month (DuckDB scans) -#}
+{#- the state's indexes serve the lookups by event and by seller-month (DuckDB scans;
+    Spark has no indexes) -#}
 {% macro etl_write_state(state, sql) %}
     {% do ecommerce_dw.etl_replace_table(state, sql) %}
-    {% if target.type != 'duckdb' %}
+    {% if target.type not in ['duckdb', 'spark'] %}
         {% do run_query("create index " ~ state.identifier ~ "__evento on " ~ state ~ " (evento_id)") %}
         {% do run_query("create index " ~ state.identifier ~ "__vendedor_mes on " ~ state ~ " (vendedor_id, mes_referencia)") %}
     {% endif %}
@@ -62,7 +63,17 @@
 {#- asked of the catalog: dbt's relation cache holds the ctl schema only as far as this
     invocation created its tables -#}
 {% macro etl_state_exists(state) %}
+    {{ return(adapter.dispatch('etl_state_exists', 'ecommerce_dw')(state)) }}
+{% endmacro %}
+
+{% macro default__etl_state_exists(state) %}
     {% set found = run_query("select count(*) from information_schema.tables where table_catalog = '" ~ state.database
         ~ "' and table_schema = '" ~ state.schema ~ "' and table_name = '" ~ state.identifier ~ "'") %}
     {{ return(found.rows[0][0] | int > 0) }}
+{% endmacro %}
+
+{#- Spark has no information_schema: its catalog answers `show tables` -#}
+{% macro spark__etl_state_exists(state) %}
+    {% set found = run_query("show tables in " ~ state.schema ~ " like '" ~ state.identifier ~ "'") %}
+    {{ return(found.rows | length > 0) }}
 {% endmacro %}

@@ -62,10 +62,10 @@
     {% endif %}
 
     {% if recording and windows_exist %}
-        {% do run_query("insert into " ~ window_table ~ " (invocation_id, run_id, entity_name, load_kind, status,"
+        {% do run_query(ecommerce_dw.insert_into_columns(window_table, "invocation_id, run_id, entity_name, load_kind, status,"
             ~ " source_relation, updated_at_column, id_column, watermark_from_updated_at, watermark_from_id,"
             ~ " watermark_to_updated_at, watermark_to_id, cutoff_at, batch_size, max_batches, batches,"
-            ~ " extracted_count, backlog_after_count, planned_at) values ('"
+            ~ " extracted_count, backlog_after_count, planned_at", "values ('"
             ~ invocation_id ~ "', '" ~ ecommerce_dw.etl_run_id() ~ "', '" ~ entity ~ "', '" ~ window.load_kind ~ "', '"
             ~ window.status ~ "', '" ~ relation ~ "', '" ~ updated_at_column ~ "', '" ~ id_column ~ "', "
             ~ ecommerce_dw.timestamp_literal(window.lo_ts) ~ ", " ~ (window.lo_id if window.lo_id is not none else 'null') ~ ", "
@@ -73,7 +73,7 @@
             ~ ecommerce_dw.timestamp_literal(cutoff_at) ~ ", " ~ batch_size ~ ", "
             ~ (max_batches if max_batches is not none else 'null') ~ ", " ~ window.batches ~ ", "
             ~ window.extracted ~ ", " ~ window.backlog_after ~ ", "
-            ~ ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) ~ ")") %}
+            ~ ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) ~ ")")) %}
     {% endif %}
     {{ return(window) }}
 {% endmacro %}

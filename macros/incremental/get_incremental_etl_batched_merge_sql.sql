@@ -3,14 +3,15 @@
     (_etl_source_updated_at, unique key) order, one MERGE per batch, all inside the load's
     transaction: one dbt start-up however many batches, bounded statements (lock and log
     size on SQL Server), and nothing is kept if any batch fails. Each batch logs an
-    ETL_PROGRESS line the orchestrator shows live. -#}
+    ETL_PROGRESS line the orchestrator shows live. How many rows a batch takes is the
+    adapter's (etl_merge_batch_rows): the window's batch_size, or on Spark the whole run. -#}
 {% macro get_incremental_etl_batched_merge_sql(arg_dict) %}
     {% set target_relation = arg_dict['target_relation'] %}
     {% set temp_relation = arg_dict['temp_relation'] %}
     {% set unique_key = arg_dict['unique_key'] %}
     {% set dest_columns = arg_dict['dest_columns'] %}
     {% set predicates = arg_dict.get('incremental_predicates') %}
-    {% set batch_size = ecommerce_dw.etl_window_setting('batch_size') %}
+    {% set batch_size = adapter.dispatch('etl_merge_batch_rows', 'ecommerce_dw')(ecommerce_dw.etl_window_setting('batch_size')) %}
     {% set ends = run_query(
         "select _etl_source_updated_at, " ~ unique_key ~ ", row_number_in_run, rows_in_run, deleted_in_run from ("
         ~ " select _etl_source_updated_at, " ~ unique_key ~ ","
@@ -42,3 +43,15 @@
     {% do ecommerce_dw.etl_log_progress(batches, batches, ends[-1][2] | int) %}
     {{ return(statements[-1]) }}
 {% endmacro %}
+
+{% macro default__etl_merge_batch_rows(batch_size) -%}
+    {{ return(batch_size) }}
+{%- endmacro %}
+
+{#- Spark: one MERGE per run. Each MERGE costs seconds whatever its size (a Spark job and an
+    Iceberg commit), and there is no transaction for batches to keep small: Spark holds no
+    locks and no log, and a batch is committed on its own, so batches would only multiply
+    the load's time. The largest integer as the batch size makes the whole run one batch. -#}
+{% macro spark__etl_merge_batch_rows(batch_size) -%}
+    {{ return(2147483647) }}
+{%- endmacro %}

@@ -32,9 +32,10 @@ final as (
         equipes.region_city as cidade_sede,
         coalesce(equipes.leader_seller_id, -1) as lider_equipe_id,
         equipes.leader_name as nome_lider,
-        equipes.meta_mensal_equipe,
-        equipes.meta_mensal_equipe * 3 as meta_trimestral_equipe,
-        equipes.meta_mensal_equipe * 12 as meta_anual_equipe,
+        -- the contract's decimal(38, 2) whatever a sum's precision is (Spark widens it by 10)
+        cast(equipes.meta_mensal_equipe as decimal(38, 2)) as meta_mensal_equipe,
+        cast(equipes.meta_mensal_equipe * 3 as decimal(38, 2)) as meta_trimestral_equipe,
+        cast(equipes.meta_mensal_equipe * 12 as decimal(38, 2)) as meta_anual_equipe,
         cast(equipes.qtd_membros_atual as {{ dbt.type_int() }}) as qtd_membros_atual,
         equipes.created_at as data_criacao,
         equipes.updated_at as data_ultima_atualizacao,

@@ -72,7 +72,8 @@ final as (
         end as territorio_vendas,
         tipo_vendedor,
         coalesce(monthly_goal_amount, 0) as meta_mensal_base,
-        coalesce(monthly_goal_amount, 0) * 3 as meta_trimestral_base,
+        -- the contract's precision, whatever the engine makes of decimal x integer
+        cast(coalesce(monthly_goal_amount, 0) * 3 as decimal(18, 2)) as meta_trimestral_base,
         cast(case tipo_vendedor when 'Externo' then 3.0 when 'Interno' then 2.0 else 2.5 end as decimal(5, 2)) as percentual_comissao_padrao,
         'Percentual' as tipo_comissao,
         coalesce(hire_date, cast(created_at as date)) as data_contratacao,

@@ -119,9 +119,10 @@ metas as (
         vendedor_id,
         mes_referencia,
         max(tipo_periodo) as tipo_periodo,
-        sum(valor_meta) as valor_meta,
+        -- sums in the contract's decimal(38, 2) on every engine (Spark widens a sum by 10 digits)
+        cast(sum(valor_meta) as decimal(38, 2)) as valor_meta,
         sum(quantidade_meta) as quantidade_meta,
-        sum(valor_realizado_origem) as valor_realizado_origem,
+        cast(sum(valor_realizado_origem) as decimal(38, 2)) as valor_realizado_origem,
         sum(quantidade_realizada_origem) as quantidade_realizada_origem,
         max(periodo_fechado_origem) as periodo_fechado_origem,
         min(data_inclusao) as data_inclusao,
@@ -137,7 +138,7 @@ realizado as (
     select
         vendedor_id,
         mes_referencia,
-        sum(valor_realizado) as valor_realizado,
+        cast(sum(valor_realizado) as decimal(38, 2)) as valor_realizado,
         sum(quantidade_realizada) as quantidade_realizada,
         count(distinct pedido_id) as quantidade_pedidos,
         max(alterado_em) as alterado_em
@@ -191,7 +192,7 @@ recalculado as (
                 else round(100 * combinado.valor_realizado / combinado.valor_meta, 2)
             end as decimal(6, 2)
         ) as percentual_atingido,
-        combinado.valor_realizado - combinado.valor_meta as gap_meta,
+        cast(combinado.valor_realizado - combinado.valor_meta as decimal(38, 2)) as gap_meta,
         case
             when combinado.quantidade_realizada > 0
                 then cast(round(combinado.valor_realizado / combinado.quantidade_realizada, 2) as decimal(15, 2))
@@ -291,10 +292,11 @@ final as (
         meses.percentual_atingido,
         meses.gap_meta,
         meses.ticket_medio_realizado,
-        dense_rank() over (
+        -- bigint as in the contract (ranks are int on Spark)
+        cast(dense_rank() over (
             partition by meses.mes_referencia
             order by meses.valor_realizado desc, meses.vendedor_id asc
-        ) as ranking_periodo,
+        ) as {{ dbt.type_bigint() }}) as ranking_periodo,
         {{ dbt.concat(["'Q'", "cast(ntile(4) over (partition by meses.mes_referencia order by meses.valor_realizado desc, meses.vendedor_id asc) as " ~ dbt.type_string() ~ ")"]) }} as quartil_performance,
         meses.meta_batida,
         meses.meta_superada,

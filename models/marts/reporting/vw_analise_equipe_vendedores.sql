@@ -43,7 +43,8 @@ final as (
         dim_equipe.regional,
         count(vendedores_ativos.vendedor_id) as total_vendedores,
         cast(sum(case when {{ ecommerce_dw.is_true('vendedores_ativos.eh_lider') }} then 1 else 0 end) as {{ dbt.type_int() }}) as total_lideres,
-        sum(vendedores_ativos.meta_mensal_base) as soma_metas_individuais,
+        -- the contract's decimal(38, 2) (Spark widens a sum by 10 digits)
+        cast(sum(vendedores_ativos.meta_mensal_base) as decimal(38, 2)) as soma_metas_individuais,
         cast(avg(vendedores_ativos.meta_mensal_base) as decimal(38, 6)) as media_meta_por_vendedor,
         dim_equipe.meta_mensal_equipe as meta_oficial_equipe,
         dim_equipe.meta_mensal_equipe - sum(vendedores_ativos.meta_mensal_base) as diferenca_metas,

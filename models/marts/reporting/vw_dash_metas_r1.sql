@@ -137,13 +137,14 @@ ranked as (
 
     select
         kept.*,
-        row_number() over (
+        -- bigint as in the contract (ranks are int on Spark)
+        cast(row_number() over (
             order by kept.data_id, kept.vendedor_id
-        ) as meta_snapshot_id,
-        dense_rank() over (
+        ) as {{ dbt.type_bigint() }}) as meta_snapshot_id,
+        cast(dense_rank() over (
             partition by kept.data_id
             order by kept.valor_realizado desc, kept.vendedor_id asc
-        ) as ranking_periodo,
+        ) as {{ dbt.type_bigint() }}) as ranking_periodo,
         ntile(4) over (
             partition by kept.data_id
             order by kept.valor_realizado desc, kept.vendedor_id asc

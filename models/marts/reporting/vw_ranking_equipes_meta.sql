@@ -25,13 +25,14 @@ equipes as (
 final as (
 
     select
-        row_number() over (
+        -- bigint as in the contract (row_number is an int on Spark)
+        cast(row_number() over (
             order by equipes.meta_mensal_equipe desc, equipes.equipe_id asc
-        ) as ranking_geral,
-        row_number() over (
+        ) as {{ dbt.type_bigint() }}) as ranking_geral,
+        cast(row_number() over (
             partition by equipes.regional
             order by equipes.meta_mensal_equipe desc, equipes.equipe_id asc
-        ) as ranking_regional,
+        ) as {{ dbt.type_bigint() }}) as ranking_regional,
         equipes.equipe_id,
         equipes.nome_equipe,
         equipes.tipo_equipe,
