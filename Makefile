@@ -76,8 +76,9 @@ roles: setup
 	$(BIN)/python scripts/roles.py
 
 # make bench [SCALE="1 10"] [TARGET=duckdb|postgres|spark] [REPEAT=3]: results in bench/results/.
+# On spark the default scale is 0.01, each run beside the same run on DuckDB.
 REPEAT ?= 3
-BENCH_SCALES = $(if $(filter command line environment,$(origin SCALE)),$(SCALE),1 10)
+BENCH_SCALES = $(if $(filter command line environment,$(origin SCALE)),$(SCALE),$(if $(filter spark,$(TARGET)),0.01,1 10))
 bench: $(if $(filter spark,$(TARGET)),setup-spark,setup)
 	$(BIN)/python -m bench --target $(TARGET) --repeat $(REPEAT) $(foreach s,$(BENCH_SCALES),--scale $(s))
 

@@ -1,5 +1,8 @@
-"""python -m bench --scale 1 --scale 10 [--target duckdb|postgres] [--repeat 3]
-[--out bench/results] [--pg-prefix NAME] [--runs-only]"""
+"""python -m bench --scale 1 --scale 10 [--target duckdb|postgres|spark] [--repeat 3]
+[--out bench/results] [--pg-prefix NAME] [--runs-only]
+
+On spark the runs only (--runs-only is implied), each repetition beside the same one on
+DuckDB, with the ratios Spark / DuckDB."""
 
 from __future__ import annotations
 
@@ -18,12 +21,12 @@ import psycopg2
 
 from bench import report
 from bench.measure import CommandFailed
-from bench.scenario import Bench, ScaleResult
+from bench.scenario import Bench, ScaleResult, run_beside_duckdb
 
 log = logging.getLogger("bench")
 
 ROOT = Path(__file__).resolve().parents[1]
-SUPPORTED_TARGETS = ("duckdb", "postgres")
+SUPPORTED_TARGETS = ("duckdb", "postgres", "spark")
 PG_PREFIX = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")  # + "_s<scale>_<slot>": within 63 chars
 
 
@@ -59,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--runs-only",
         action="store_true",
         help="only the orchestrator's full, wave and no-change runs and the source rows they "
-        "read: no engine floor, dbt alone, dbt start-up or monitor",
+        "read: no engine floor, dbt alone, dbt start-up or monitor (implied on spark)",
     )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -95,12 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scale in scales:
             print(f"bench: scale {scale:g}, {args.repeat} repetition(s) in {work}", flush=True)
-            bench = Bench(
-                scale, args.repeat, work / f"scale-{scale:g}", args.monitor_runs,
-                target=args.target, database_prefix=database_prefix(args.pg_prefix, scale),
-                runs_only=args.runs_only,
-            )  # fmt: skip
-            results.append(bench.run())
+            scale_work = work / f"scale-{scale:g}"
+            if args.target == "spark":
+                results.append(run_beside_duckdb(scale, args.repeat, scale_work, args.target))
+            else:
+                bench = Bench(
+                    scale, args.repeat, scale_work, args.monitor_runs, target=args.target,
+                    database_prefix=database_prefix(args.pg_prefix, scale),
+                    runs_only=args.runs_only,
+                )  # fmt: skip
+                results.append(bench.run())
             document = report.build_document(  # written after every scale: kept on failure
                 args.target, args.repeat, results, started_at, time.perf_counter() - started
             )

@@ -9,7 +9,7 @@ from typing import Any
 
 from bench.measure import Stats
 from bench.postgres import SourceReads
-from bench.scenario import WAVE, Comparisons, Repetition, RunInfo, ScaleResult
+from bench.scenario import FULL_LOAD_BESIDE, WAVE, Comparisons, Repetition, RunInfo, ScaleResult
 
 MIB = 2**20
 READS_METHOD = {
@@ -21,6 +21,8 @@ READS_METHOD = {
     "duckdb": "not measured: DuckDB keeps no per-table counter of the rows its scans read; "
     "its profiler reports one query at a time, only when enabled on the connection dbt "
     "opens (profiles.yml), so the column is left empty rather than estimated",
+    "spark": "not measured: Spark's per-scan metrics live in the session's UI and event log, "
+    "which the benchmark's profile turns off (spark.ui.enabled=false) to keep start-up short",
 }
 
 # what a target's tables leave out or measure differently, and why
@@ -37,6 +39,18 @@ TARGET_NOTES: dict[str, tuple[str, ...]] = {
         "memory is the server's, so no verdict against the 2 GiB target",
         "Monitor and dashboard pages: left out; SPEC 8's < 1 s target is for the embedded "
         "target, and the benchmark's audit history fill is DuckDB SQL",
+    ),
+    "spark": (
+        "Spark in session mode (local[2], one JVM per orchestrator run, started by the run), "
+        "Iceberg tables in a Hive metastore on Derby; the source is Parquet files exported "
+        "from a DuckDB working copy (generator --target spark)",
+        "The runs only (--runs-only is implied): every repetition also runs on DuckDB, "
+        "from the same generated source, in alternating order; the ratios Spark / DuckDB "
+        "are taken repetition by repetition",
+        "The full load on both engines is the first run into an empty warehouse, without "
+        "--full-refresh: that flag adds dbt's unit tests and the whole-warehouse checks, "
+        "each a Spark job, and would make the figure one of the tests",
+        "Peak memory includes the Spark JVM (a child process of the orchestrator)",
     ),
 }
 
@@ -99,10 +113,12 @@ def _compared(reps: list[Repetition]) -> list[Comparisons]:
     return [rep.comparisons for rep in reps if rep.comparisons is not None]
 
 
-def _run_figures(reps: list[Repetition], target: str) -> list[Figure]:
+def _run_figures(reps: list[Repetition], target: str, full_refresh: bool) -> list[Figure]:
     memory_note, memory_target = "orchestrator + dbt process tree", None
     if target == "duckdb":
         memory_target = Target("< 2 GiB at scale 10", 2048.0)
+    elif target == "spark":
+        memory_note += " and the Spark JVM"
     else:  # the engine's memory is the server's: no verdict on the client's alone
         memory_note += " (the PostgreSQL server's memory is not in it)"
     return [
@@ -114,7 +130,8 @@ def _run_figures(reps: list[Repetition], target: str) -> list[Figure]:
                note=f"{reps[0].source_rows:,} source rows"),
         Figure("full_seconds", 2, "Full load: wall time", "s",
                _per(reps, lambda r: r.full.seconds),
-               note="orchestrator/run.py --entity all --full-refresh, empty warehouse"),
+               note="orchestrator/run.py --entity all --full-refresh, empty warehouse"
+                    if full_refresh else FULL_LOAD_BESIDE),
         Figure("full_rows_per_second", 2, "Full load: rows/s", "rows/s",
                _per(reps, lambda r: r.full.upserted / r.full.seconds),
                note=f"{reps[0].full.upserted:,} rows loaded (sum of upserted_count)"),
@@ -196,7 +213,7 @@ def _page_figures(monitor: dict[str, Any]) -> list[Figure]:
 
 def figures(result: ScaleResult, target: str) -> list[Figure]:
     reps = result.repetitions
-    out = _run_figures(reps, target)
+    out = _run_figures(reps, target, result.full_refresh)
     if _compared(reps):
         out += _comparison_figures(reps, target)
     return out + _page_figures(result.monitor)
@@ -257,6 +274,36 @@ def checks(result: ScaleResult) -> dict[str, Any]:
             "floor_mismatches": [[c for c in f["checks"] if not c.get("matched")] for f in floors],
         }
     return found
+
+
+# --- one engine beside DuckDB ---------------------------------------------------------
+
+# the runs compared: (label, wall seconds of a repetition, what it loaded)
+VERSUS: tuple[tuple[str, Callable[[Repetition], float], Callable[[Repetition], int]], ...] = (
+    ("Source generation", lambda r: r.generate.wall_seconds, lambda r: r.source_rows),
+    ("Full load", lambda r: r.full.seconds, lambda r: r.full.upserted),
+    (f"Incremental (wave {WAVE})", lambda r: r.incremental.seconds,
+     lambda r: r.incremental.extracted),
+    ("No-change run", lambda r: r.nochange.seconds, lambda r: r.nochange.upserted),
+)  # fmt: skip
+
+
+def versus(result: ScaleResult, baseline: ScaleResult) -> list[dict[str, Any]]:
+    """Per run: the wall time on DuckDB and on the engine, the ratio engine / DuckDB taken
+    repetition by repetition, and the rows each loaded (equal when both loaded the same)."""
+    pairs = list(zip(baseline.repetitions, result.repetitions, strict=True))
+    rows = []
+    for label, seconds, rows_of in VERSUS:
+        rows.append({
+            "run": label,
+            "duckdb_seconds": stats_json(Stats.of([seconds(d) for d, _ in pairs])),
+            "engine_seconds": stats_json(Stats.of([seconds(e) for _, e in pairs])),
+            "engine_over_duckdb": stats_json(Stats.of([seconds(e) / seconds(d)
+                                                       for d, e in pairs])),
+            "duckdb_rows": [rows_of(d) for d, _ in pairs],
+            "engine_rows": [rows_of(e) for _, e in pairs],
+        })  # fmt: skip
+    return rows
 
 
 # --- source rows read -----------------------------------------------------------------

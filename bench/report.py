@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import postgres
-from bench.figures import TARGET_NOTES, breakdown, checks, figures, source_reads
+from bench.figures import TARGET_NOTES, breakdown, checks, figures, source_reads, versus
 from bench.scenario import ScaleResult
 
 MEMORY_METHOD = (
@@ -52,7 +52,12 @@ def machine() -> dict[str, Any]:
     }
 
 
-ADAPTERS = {"duckdb": ("dbt-duckdb", "duckdb"), "postgres": ("dbt-postgres", "psycopg2-binary")}
+ADAPTERS = {
+    "duckdb": ("dbt-duckdb", "duckdb"),
+    "postgres": ("dbt-postgres", "psycopg2-binary"),
+    # with the DuckDB baseline it runs beside
+    "spark": ("dbt-spark", "pyspark", "snowpark-connect-deps-iceberg", "dbt-duckdb", "duckdb"),
+}
 
 
 def versions(target: str) -> dict[str, str]:
@@ -92,6 +97,21 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:g}"
 
 
+def _scale_json(result: ScaleResult, target: str) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "scale": result.scale,
+        "figures": [figure.to_json() for figure in figures(result, target)],
+        "breakdown": breakdown(result),
+        "checks": checks(result),
+        "source_reads": source_reads(result, target),
+        "monitor": result.monitor,
+    }
+    if result.baseline is not None:
+        found["versus_duckdb"] = versus(result, result.baseline)
+        found["duckdb"] = _scale_json(result.baseline, "duckdb")
+    return found
+
+
 def build_document(
     target: str, repeat: int, results: list[ScaleResult], started: datetime, seconds: float
 ) -> dict[str, Any]:
@@ -108,17 +128,7 @@ def build_document(
         "targets_note": "the issue states the targets for scale 10 on this 2-core machine; "
         "they are evaluated at every scale",
         "notes": list(TARGET_NOTES[target]),
-        "scales": [
-            {
-                "scale": result.scale,
-                "figures": [figure.to_json() for figure in figures(result, target)],
-                "breakdown": breakdown(result),
-                "checks": checks(result),
-                "source_reads": source_reads(result, target),
-                "monitor": result.monitor,
-            }
-            for result in results
-        ],
+        "scales": [_scale_json(result, target) for result in results],
     }
 
 
@@ -215,6 +225,33 @@ def _reads_lines(reads: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _versus_lines(target: str, rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        f"{target} beside DuckDB, in the same command (medians; the ratio {target} / DuckDB "
+        "taken repetition by repetition):",
+        "",
+        f"| run | DuckDB | {target} | {target} / DuckDB (median) | min | max | rows (DuckDB) "
+        f"| rows ({target}) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        ratio = row["engine_over_duckdb"]
+        lines.append(
+            f"| {row['run']} | {_fmt(row['duckdb_seconds']['median'], 's')} | "
+            f"{_fmt(row['engine_seconds']['median'], 's')} | {_fmt(ratio['median'], 'x')} | "
+            f"{_fmt(ratio['min'], 'x')} | {_fmt(ratio['max'], 'x')} | "
+            f"{', '.join(f'{n:,}' for n in row['duckdb_rows'])} | "
+            f"{', '.join(f'{n:,}' for n in row['engine_rows'])} |"
+        )
+    return lines
+
+
+def _scale_lines(scale: dict[str, Any], heading: str) -> list[str]:
+    return [heading, "", *_figure_lines(scale), "", _checks_line(scale["checks"]), "",
+            *_reads_lines(scale["source_reads"]), "", *_breakdown_lines(scale["breakdown"]),
+            ""]  # fmt: skip
+
+
 def markdown(document: dict[str, Any]) -> str:
     mach, vers = document["machine"], document["versions"]
     lines = [
@@ -233,9 +270,13 @@ def markdown(document: dict[str, Any]) -> str:
         "",
     ]
     for scale in document["scales"]:
-        lines += [f"## Scale {scale['scale']:g}", "", *_figure_lines(scale), "",
-                  _checks_line(scale["checks"]), "", *_reads_lines(scale["source_reads"]), "",
-                  *_breakdown_lines(scale["breakdown"]), ""]  # fmt: skip
+        heading = f"## Scale {scale['scale']:g}"
+        if "versus_duckdb" not in scale:
+            lines += _scale_lines(scale, heading)
+            continue
+        lines += [heading, "", *_versus_lines(document["target"], scale["versus_duckdb"]), "",
+                  *_scale_lines(scale, f"### {document['target']}"),
+                  *_scale_lines(scale["duckdb"], "### DuckDB, the same runs")]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -5,7 +5,8 @@ Every repetition starts from a freshly generated source and an empty warehouse, 
 copies; fixed names keep dbt's partial parse valid for the dbt-alone slot):
 
 1. generate the source (timed: figure 1);
-2. orchestrator `--entity all --full-refresh` on an empty warehouse (figure 2);
+2. orchestrator `--entity all --full-refresh` on an empty warehouse (figure 2; beside
+   DuckDB, without --full-refresh: see FULL_LOAD_BESIDE);
 3. the engine floor from that load's compiled SQL, checked against it (figure 6);
 4. wave 1 applied to the source (its report says how many rows it changed); the
    orchestrator slot copied to the dbt slot;
@@ -115,6 +116,9 @@ class ScaleResult:
     scale: float
     repetitions: list[Repetition]
     monitor: dict[str, Any]
+    # the same sequence on DuckDB in the same command, repetition beside repetition (Spark)
+    baseline: ScaleResult | None = None
+    full_refresh: bool = True  # the full load ran with --full-refresh (and full checks)
 
 
 def _python() -> str:
@@ -162,6 +166,7 @@ class Bench:
         target: str = "duckdb",
         database_prefix: str = "",
         runs_only: bool = False,
+        full_refresh: bool = True,
     ) -> None:
         self.scale = scale
         self.repeat = repeat
@@ -169,6 +174,7 @@ class Bench:
         self.monitor_runs = monitor_runs
         self.target = target
         self.runs_only = runs_only
+        self.full_refresh = full_refresh
         self.src, self.orch, self.alone = (
             make_slot(target, work, name, database_prefix) for name in ("src", "orch", "dbt")
         )
@@ -317,7 +323,7 @@ class Bench:
         log.info("scale %g, repetition %d/%d", self.scale, rep + 1, self.repeat)
         generated, source_table_rows = self.generate(rep)
         self.orch.load_from(self.src)
-        full = self.orchestrator(f"r{rep}-full", full_refresh=True)
+        full = self.orchestrator(f"r{rep}-full", full_refresh=self.full_refresh)
         floor = {} if self.runs_only else self.floor(rep, full.run_id)
         wave, wave_changed = self.apply_wave(rep)
         incremental, dbt_incremental = self.pair(rep, "incremental")
@@ -375,6 +381,10 @@ class Bench:
         result: dict[str, Any] = json.loads(result_path.read_text())
         return result
 
+    def release(self) -> None:
+        for slot in (self.src, self.orch, self.alone):
+            slot.release()
+
     def run(self) -> ScaleResult:
         self.work.mkdir(parents=True, exist_ok=True)
         try:
@@ -383,5 +393,37 @@ class Bench:
             repetitions = [self.repetition(rep) for rep in range(self.repeat)]
             return ScaleResult(self.scale, repetitions, self.monitor())
         finally:
-            for slot in (self.src, self.orch, self.alone):
-                slot.release()
+            self.release()
+
+
+SPARK_RUNS_ONLY = (
+    "Spark: the runs only (no engine floor, dbt alone or monitor), each repetition beside "
+    "the same repetition on DuckDB"
+)
+# beside DuckDB, the full load is the first run into an empty warehouse without
+# --full-refresh: on Spark --full-refresh adds dbt's unit tests and the whole-warehouse
+# checks, each a Spark job, which would make the full load a figure of the tests
+FULL_LOAD_BESIDE = "orchestrator/run.py --entity all, empty warehouse (no --full-refresh)"
+
+
+def run_beside_duckdb(scale: float, repeat: int, work: Path, target: str) -> ScaleResult:
+    """The runs-only sequence on `target` and on DuckDB, repetition by repetition in
+    alternating order (DuckDB first on even repetitions), from the same generated source
+    (same scale, seed and date): `target`'s result, with DuckDB's as its baseline."""
+    engine, duck = (
+        Bench(scale, repeat, work / name, 0, target=name, runs_only=True, full_refresh=False)
+        for name in (target, "duckdb")
+    )
+    done: dict[str, list[Repetition]] = {"engine": [], "duck": []}
+    try:
+        for rep in range(repeat):
+            order = [("duck", duck), ("engine", engine)]
+            for name, bench in order if rep % 2 == 0 else order[::-1]:
+                bench.work.mkdir(parents=True, exist_ok=True)
+                done[name].append(bench.repetition(rep))
+    finally:
+        engine.release()
+        duck.release()
+    skipped = {"skipped": SPARK_RUNS_ONLY}
+    baseline = ScaleResult(scale, done["duck"], skipped, full_refresh=False)
+    return ScaleResult(scale, done["engine"], skipped, baseline=baseline, full_refresh=False)

@@ -7,6 +7,11 @@ plus the warehouse and source it points the environment at:
 - PostgreSQL: a database of its own, `<prefix>_<slot>`, the source in its schema core and
   the warehouse beside it (PostgreSQL cannot query across databases); a copy is
   `create database ... template ...`. `release` drops it.
+- Spark (session mode, Iceberg tables): the warehouse and its metastore in `spark/`, the
+  Parquet source and its DuckDB working copy in `oltp/`. Iceberg's metadata records absolute
+  file paths, so a warehouse cannot be copied: a copy is the source alone, which is all the
+  runs-only sequence copies (into an empty warehouse, before the full load). Reads go
+  through a child process (orchestrator.spark_query): a session holds the metastore.
 
 Fixed names per slot keep dbt's partial parse valid from one repetition to the next (the
 warehouse path, or database, is part of the profile dbt hashes).
@@ -24,6 +29,7 @@ from typing import Any
 import duckdb
 
 from bench import postgres
+from orchestrator import spark_query
 
 ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSE = "dw.duckdb"
@@ -175,11 +181,75 @@ class PostgresSlot(Slot):
         self.clear()
 
 
+class SparkSlot(Slot):
+    target = "spark"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.path / "spark"
+
+    @property
+    def source(self) -> Path:
+        return self.path / "oltp"
+
+    def engine_env(self) -> dict[str, str]:
+        return {"ETL_SPARK_DIR": str(self.warehouse), "ETL_SPARK_SOURCE_DIR": str(self.source)}
+
+    def generator_args(self) -> list[str]:
+        return ["--target", "spark"]  # the directory: ETL_SPARK_SOURCE_DIR
+
+    def floor_args(self, out_dir: Path) -> list[str]:
+        raise RuntimeError("no engine floor on Spark: the benchmark runs it --runs-only")
+
+    def clear(self) -> None:
+        for item in (self.warehouse, self.source):
+            shutil.rmtree(item, ignore_errors=True)
+
+    def load_from(self, other: Slot) -> None:
+        """The source of `other` and an empty warehouse (see the module's note)."""
+        if not isinstance(other, SparkSlot):
+            raise TypeError("a Spark slot copies another Spark slot")
+        if other.warehouse.exists():
+            raise RuntimeError(f"cannot copy the Spark warehouse {other.warehouse}: Iceberg "
+                               "metadata holds absolute paths")  # fmt: skip
+        self.clear()
+        shutil.copytree(other.source, self.source)
+
+    def fetchone(self, query: str, params: list[Any]) -> tuple[Any, ...] | None:
+        first, *rest = query.split(self.placeholder)
+        bound = first + "".join(
+            _literal(p) + part for p, part in zip(params, rest, strict=True)
+        )  # a marker without a parameter, or one too many, raises
+        frame = spark_query.query(self.env(), {"row": bound})["row"]
+        return None if frame.empty else tuple(frame.iloc[0])
+
+    def source_rows(self) -> dict[str, int]:
+        """From the source's DuckDB working copy, which the Parquet files are exported from."""
+        with duckdb.connect(str(self.source / SOURCE), read_only=True) as conn:
+            return count_source_rows(lambda query: conn.execute(query).fetchall())
+
+    def reset_reads(self) -> None:
+        """Spark keeps no read counters across its sessions: nothing to reset."""
+
+    def source_reads(self) -> postgres.SourceReads | None:
+        return None
+
+    def release(self) -> None:
+        """The directories stay in the scratch directory, which the CLI removes or keeps."""
+
+
+def _literal(value: Any) -> str:
+    """A bench parameter (a run id) as a SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def make_slot(
     target: str, work: Path, name: str, database_prefix: str
-) -> DuckdbSlot | PostgresSlot:
+) -> DuckdbSlot | PostgresSlot | SparkSlot:
     """Slot `name` of `target`: directory `work/name`; PostgreSQL database
     `<database_prefix>_<name>`."""
     if target == "postgres":
         return PostgresSlot(work / name, f"{database_prefix}_{name}")
+    if target == "spark":
+        return SparkSlot(work / name)
     return DuckdbSlot(work / name)

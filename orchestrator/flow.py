@@ -9,12 +9,11 @@ import os
 import shutil
 import signal
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from orchestrator import summary
-from orchestrator.audit import AuditWriter, EntityOutcome, RunRecord, Window
+from orchestrator.audit import AuditWriter, RunRecord
 from orchestrator.config import (
     RunConfig,
     duckdb_source_path,
@@ -35,31 +34,27 @@ from orchestrator.errors import (
 )
 from orchestrator.lock import FileLock, LockHeldError, LockInfo, ServerLock, held_message
 from orchestrator.manifest_cache import current_manifest
+from orchestrator.outcomes import (
+    INTERRUPTED_MESSAGE,
+    dag_order,
+    entity_outcomes,
+    first_line,
+    non_entity_failures,
+    recover_dead_runs,
+    utcnow,
+)
 from orchestrator.progress import ProgressTracker
-from orchestrator.results import Project, RunResults, entity_tests, load_project, load_run_results
+from orchestrator.results import Project, load_project, load_run_results
 from orchestrator.warehouse import Db, describe, open_connection
 
 log = logging.getLogger("orchestrator")
 
-INTERRUPTED_MESSAGE = "interrompido pelo operador"
-STALE_MESSAGE = "processo morreu (lock obsoleto de {pid})"
 RUN_DIRS_KEPT = 20  # target/runs/<run_id> directories kept for inspection
 
 
 def say(text: str) -> None:
     """The CLI's user-facing output (stdout, flushed: it interleaves with live progress)."""
     print(text, flush=True)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def first_line(text: str) -> str:
-    for line in str(text).splitlines():
-        if line.strip():
-            return line.strip()
-    return str(text).strip()
 
 
 @dataclass
@@ -145,19 +140,19 @@ class Orchestrator:
     def plan(self, project: Project) -> _Plan:
         valid = sorted(project.entities)
         if self.config.entities is None:
-            requested = _dag_order(project, valid)
+            requested = dag_order(project, valid)
         else:
             unknown = [name for name in self.config.entities if name not in project.entities]
             if unknown:
                 raise UsageError(
                     f"unknown entity {', '.join(unknown)}; valid entities: all, {', '.join(valid)}"
                 )
-            requested = _dag_order(project, list(self.config.entities))
+            requested = dag_order(project, list(self.config.entities))
         return _Plan(requested=requested)
 
     def acquire_lock(self) -> LockInfo | None:
         me = LockInfo(self.config.run_id, os.getpid(), started_by().split("@", 1)[1], "")
-        me = LockInfo(me.run_id, me.pid, me.host, _utcnow().isoformat(timespec="seconds"))
+        me = LockInfo(me.run_id, me.pid, me.host, utcnow().isoformat(timespec="seconds"))
         lock_file = _lock_file(self.config.target)
         if lock_file is not None:
             lock_file.parent.mkdir(parents=True, exist_ok=True)
@@ -253,7 +248,10 @@ class Orchestrator:
         if config.target == "sqlserver":
             self.connections.install_sqlserver_procedures(db)
         self.connections.flush(db)
-        self._recover_dead_runs(writer, stale, project)
+        for line in recover_dead_runs(writer, self.config.run_id, stale, project):
+            say(line)
+        if stale is not None and _lock_file(self.config.target) is not None:
+            say(f"removed stale lock of {stale.describe()}")
         self.preflight_source(project, plan)
         inactive = writer.inactive_entities()
         plan.inactive = [entity for entity in plan.requested if entity in inactive]
@@ -273,7 +271,7 @@ class Orchestrator:
             run_id=config.run_id,
             entities_requested=config.entities_requested,
             started_by=started_by(),
-            started_at=_utcnow(),
+            started_at=utcnow(),
             is_dry_run=config.dry_run,
             target=config.target,
             pid=os.getpid(),
@@ -395,16 +393,17 @@ class Orchestrator:
         db = self._reopen()
         writer = AuditWriter(db)
         windows = writer.windows(invocation_id)
-        now = _utcnow()
+        now = utcnow()
         crash_message: str | None = None
         if self.interrupted:
             crash_message = INTERRUPTED_MESSAGE
         elif outcome is not None and (outcome.crashed or run_results is None):
             crash_message = f"dbt falhou: {first_line(outcome.error_text())}"
 
-        outcomes = self._entity_outcomes(
-            project, plan, run_results, windows, crash_message, outcome, run.started_at, now
-        )
+        outcomes = entity_outcomes(
+            project, plan.requested, plan.inactive, config.dry_run, run_results, windows,
+            crash_message, outcome, run.started_at, now,
+        )  # fmt: skip
         if crash_message is not None:
             writer.fail_planned_windows(config.run_id, crash_message, now)
         for item in outcomes:
@@ -415,7 +414,7 @@ class Orchestrator:
 
         failures = [item for item in outcomes if item.counts_as_failure]
         successes = [item for item in outcomes if item.succeeded]
-        other_failures = _non_entity_failures(project, run_results)
+        other_failures = non_entity_failures(project, run_results)
         if crash_message is not None or (failures and not successes):
             status = "failed"
         elif failures or other_failures:
@@ -433,7 +432,7 @@ class Orchestrator:
         writer.close_run(
             config.run_id,
             status,
-            _utcnow(),
+            utcnow(),
             len(successes),
             len(failures),
             " | ".join(messages) if messages else None,
@@ -459,130 +458,6 @@ class Orchestrator:
             return EXIT_INTERRUPTED
         return EXIT_OK if status == "success" else EXIT_FAILED
 
-    def _entity_outcomes(
-        self,
-        project: Project,
-        plan: _Plan,
-        run_results: RunResults | None,
-        windows: dict[str, Window],
-        crash_message: str | None,
-        outcome: DbtOutcome | None,
-        started_at: datetime,
-        now: datetime,
-    ) -> list[EntityOutcome]:
-        config = self.config
-        names = list(plan.requested)
-        names += [name for name in _dag_order(project, list(windows)) if name not in names]
-        outcomes: list[EntityOutcome] = []
-        for name in names:
-            if name in plan.inactive:
-                outcomes.append(EntityOutcome(name, "inactive", is_dry_run=config.dry_run))
-                continue
-            entity = project.entities[name]
-            window = windows.get(name)
-            result = run_results.results.get(entity.unique_id) if run_results else None
-            item = EntityOutcome(name, "failed", is_dry_run=config.dry_run)
-            if window is not None:
-                _copy_window(item, window)
-            if result is not None:
-                item.started_at = result.started_at or item.started_at
-                item.finished_at = result.finished_at or item.finished_at
-                tests = entity_tests(project, run_results, name) if run_results else None
-                if tests is not None:
-                    item.tests_passed = tests.passed
-                    item.tests_warned = tests.warned
-                    item.tests_failed = tests.failed
-            if result is not None and result.status == "success":
-                if config.dry_run:
-                    item.status = "dry_run"
-                elif window is not None and window.status == "inactive":
-                    item.status = "inactive"
-                else:
-                    item.status = "success"
-            elif result is not None and result.status == "skipped":
-                item.status = "skipped"
-                item.error_message = "skipped: an upstream node failed in this invocation"
-            elif result is not None:
-                item.status = "failed"
-                item.error_message = result.message or (window.error_message if window else None)
-            elif window is not None and window.status in ("loaded", "dry_run"):
-                # committed before dbt was stopped (no run_results.json when interrupted)
-                item.status = "success" if window.status == "loaded" else "dry_run"
-            else:
-                item.status = "failed"
-                item.error_message = crash_message or (
-                    f"not run by dbt: {first_line(outcome.error_text())}"
-                    if outcome is not None
-                    else "not run"
-                )
-            if item.status == "failed":
-                category = classify(item.error_message)
-                if item.error_message == INTERRUPTED_MESSAGE:
-                    category = classify("")
-                item.error_category = category.category
-                item.error_action = category.action
-            item.started_at = item.started_at or started_at
-            item.finished_at = item.finished_at or now
-            outcomes.append(item)
-        return outcomes
-
-    def _recover_dead_runs(
-        self, writer: AuditWriter, stale: LockInfo | None, project: Project
-    ) -> None:
-        """We hold the lock: any run still 'running' died without closing its audit. Its
-        planned windows and the entities it had not finished are marked failed."""
-        for run_id, pid, who, _started in writer.running_runs(self.config.run_id):
-            dead_pid = stale.pid if stale is not None and stale.run_id == run_id else pid
-            message = STALE_MESSAGE.format(pid=dead_pid or who)  # a direct dbt run: no pid
-            now = _utcnow()
-            log.warning("closing run %s: %s", run_id, message)
-            say(f"recovered run {run_id}: {message}")
-            writer.fail_planned_windows(str(run_id), message, now)
-            written = writer.run_entities_written(str(run_id))
-            outcomes: list[EntityOutcome] = []
-            for entity, window in writer.windows_of_run(str(run_id)).items():
-                if entity in written:
-                    continue
-                item = EntityOutcome(entity, "success" if window.status == "loaded" else "failed")
-                _copy_window(item, window)
-                item.started_at = window.planned_at
-                item.finished_at = window.finished_at or now
-                if item.status == "failed":
-                    item.error_message = message
-                    item.error_category = classify(message).category
-                    item.error_action = classify(message).action
-                    writer.mark_control(entity, "failed", str(run_id), now)
-                outcomes.append(item)
-            requested = writer.run_row(str(run_id))
-            names = (
-                list(project.entities)
-                if requested is None or requested[2] == "all"
-                else str(requested[2]).split(",")
-            )
-            seen = written | {item.entity for item in outcomes}
-            for entity in _dag_order(project, names):
-                if entity in seen:
-                    continue
-                category = classify(message)
-                outcomes.append(
-                    EntityOutcome(
-                        entity,
-                        "failed",
-                        finished_at=now,
-                        error_message=message,
-                        error_category=category.category,
-                        error_action=category.action,
-                    )
-                )
-                writer.mark_control(entity, "failed", str(run_id), now)
-            writer.write_entities(str(run_id), outcomes, None)
-            succeeded = sum(1 for item in outcomes if item.succeeded)
-            writer.close_run(
-                str(run_id), "failed", now, succeeded, len(outcomes) - succeeded, message, None
-            )
-        if stale is not None and _lock_file(self.config.target) is not None:
-            say(f"removed stale lock of {stale.describe()}")
-
 
 def _lock_file(target: str) -> Path | None:
     """The lock file of a warehouse on this machine (DuckDB's file, Spark's directory in
@@ -607,49 +482,3 @@ def prune_run_dirs(runs_dir: Path, keep: int) -> None:
         return
     for old in dirs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _copy_window(item: EntityOutcome, window: Window) -> None:
-    item.load_kind = window.load_kind
-    item.extracted = window.extracted
-    item.upserted = window.upserted
-    item.soft_deleted = window.soft_deleted
-    item.quarantined = window.quarantined
-    item.batches = window.batches
-    item.backlog_after = window.backlog_after
-    item.wm_from_ts, item.wm_from_id = window.wm_from_ts, window.wm_from_id
-    item.wm_to_ts, item.wm_to_id = window.wm_to_ts, window.wm_to_id
-    if window.error_message and not item.error_message:
-        item.error_message = window.error_message
-
-
-def _dag_order(project: Project, names: list[str]) -> list[str]:
-    """Entities in dependency order (an entity after the entities it reads), then by name."""
-    depth: dict[str, int] = {}
-
-    def entity_depth(name: str) -> int:
-        if name not in depth:
-            uid = project.entities[name].unique_id
-            ups = [
-                other
-                for other, entity in project.entities.items()
-                if entity.unique_id in project.parents.get(uid, [])
-            ]
-            depth[name] = 1 + max((entity_depth(other) for other in ups), default=0)
-        return depth[name]
-
-    known = [name for name in names if name in project.entities]
-    return sorted(dict.fromkeys(known), key=lambda name: (entity_depth(name), name))
-
-
-def _non_entity_failures(project: Project, run_results: RunResults | None) -> list[str]:
-    """Failed nodes that are not entity models (tests, views, hooks), one line each."""
-    if run_results is None:
-        return []
-    entity_ids = {entity.unique_id for entity in project.entities.values()}
-    return [
-        # unique ids are <type>.<project>.<name>[.<hash>]: the name says which node
-        f"{result.unique_id.split('.')[2]}: {result.status} {first_line(result.message or '')}"
-        for result in run_results.failures()
-        if result.unique_id not in entity_ids
-    ][:10]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -111,18 +111,47 @@ _INSERT = re.compile(
 
 
 def _split_values(values: str) -> list[str]:
-    """The items of a values list: `?` markers and literals, commas inside quotes kept."""
-    items, current, quoted = [], "", False
+    """The items of a values list: `?` markers and literals, commas inside quotes or
+    parentheses kept (`'a, b'`, `coalesce(?, 0)`)."""
+    items, current, quoted, depth = [], "", False, 0
     for char in values:
         if char == "'":
-            quoted = not quoted
-        if char == "," and not quoted:
+            quoted = not quoted  # '' inside a literal toggles twice: still quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+        if char == "," and not quoted and depth == 0:
             items.append(current.strip())
             current = ""
         else:
             current += char
     items.append(current.strip())
     return items
+
+
+def every_column(
+    sql: str, params: Sequence[Any], columns: Callable[[str], list[tuple[str, str]]]
+) -> tuple[str, list[Any]]:
+    """An insert of some columns as one of every column, the others NULL: Spark writes
+    every column of an Iceberg table (a column list that leaves one out fails), and the
+    audit tables have columns this writer leaves to others. `columns(table)` gives the
+    table's (name, Spark type) in order. The `?` markers move with their columns, and the
+    parameters with them; any other statement is returned as it is."""
+    match = _INSERT.fullmatch(sql)
+    if match is None:
+        return sql, list(params)
+    names = [name.strip() for name in match["columns"].split(",")]
+    bound = iter(params)
+    given = {
+        name: (True, next(bound)) if value == "?" else (False, value)
+        for name, value in zip(names, _split_values(match["values"]), strict=True)
+    }
+    select, ordered = [], []
+    for name, kind in columns(match["table"]):
+        is_marker, value = given.get(name, (False, "null"))
+        if is_marker:
+            ordered.append(value)
+        select.append(f"cast({'?' if is_marker else value} as {kind})")
+    return f"insert into {match['table']} select {', '.join(select)}", ordered
 
 
 class _Cursor:
@@ -133,31 +162,12 @@ class _Cursor:
         self.rows: list[tuple[Any, ...]] = []
         self.description: list[tuple[Any, ...]] | None = None
 
-    def _every_column(self, sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
-        """An insert of some columns as one of every column, the others NULL: Spark writes
-        every column of an Iceberg table (a column list that leaves one out fails), and the
-        audit tables have columns this writer leaves to others. The `?` markers move with
-        their columns, and the parameters with them."""
-        match = _INSERT.fullmatch(sql)
-        if match is None:
-            return sql, list(params)
-        names = [name.strip() for name in match["columns"].split(",")]
-        bound = iter(params)
-        given = {
-            name: (True, next(bound)) if value == "?" else (False, value)
-            for name, value in zip(names, _split_values(match["values"]), strict=True)
-        }
-        select, ordered = [], []
-        for field in self.spark.table(match["table"]).schema.fields:
-            kind = field.dataType.simpleString()
-            is_marker, value = given.get(field.name, (False, "null"))
-            if is_marker:
-                ordered.append(value)
-            select.append(f"cast({'?' if is_marker else value} as {kind})")
-        return f"insert into {match['table']} select {', '.join(select)}", ordered
+    def _columns(self, table: str) -> list[tuple[str, str]]:
+        fields = self.spark.table(table).schema.fields
+        return [(field.name, field.dataType.simpleString()) for field in fields]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        sql, bound = self._every_column(sql, params)
+        sql, bound = every_column(sql, params, self._columns)
         frame = self.spark.sql(sql, args=bound) if bound else self.spark.sql(sql)
         fields = frame.schema.fields
         self.description = [(f.name, f.dataType.simpleString()) for f in fields] or None

@@ -1,6 +1,6 @@
 """Compare a Spark warehouse with a DuckDB one built from the same source, row for row.
 
-The Spark side is read by tests/spark_query.py (a child process: the session holds the
+The Spark side is read by orchestrator/spark_query.py (a child process: the session holds the
 metastore for as long as its process lives).
 
 Values are compared as canonical text, since the engines hand back the same value in

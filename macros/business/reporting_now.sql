@@ -14,6 +14,12 @@
     cast(current_timestamp at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
+{#- Spark has no `at time zone`: its current_timestamp() is an instant shown in the
+    session's zone, turned into that instant's UTC wall-clock time -#}
+{% macro spark__reporting_now() -%}
+    to_utc_timestamp(current_timestamp(), current_timezone())
+{%- endmacro %}
+
 {% macro sqlserver__reporting_now() -%}
     cast(sysutcdatetime() as datetime2(6))
 {%- endmacro %}

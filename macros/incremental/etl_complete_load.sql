@@ -1,10 +1,11 @@
-{#- Post-hook of every entity model, inside the load's transaction: quarantines the bad
-    rows of the window (and releases the keys that now load cleanly), records exact
-    counts on the window, and moves the watermark to the end of the window. If anything
-    fails, the transaction rolls back: warehouse, quarantine and watermark stay as they
-    were. Spark has no transactions and commits each statement: the watermark moves last,
-    so a load stopped halfway leaves it where it was and the next run merges the same
-    window again (by key, so the rows come out the same) and redoes the quarantine. -#}
+{#- Post-hook of every entity model, inside the load's transaction: saves the entity's
+    state (meta etl.state: etl_save_state), quarantines the bad rows of the window (and
+    releases the keys that now load cleanly), records exact counts on the window, and
+    moves the watermark to the end of the window. If anything fails, the transaction
+    rolls back: warehouse, state, quarantine and watermark stay as they were. Spark has no
+    transactions and commits each statement: the watermark moves last, so a load stopped
+    halfway leaves it where it was and the next run merges the same window again (by key,
+    so the rows come out the same) and redoes the state and the quarantine. -#}
 {% macro etl_complete_load() %}
     {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
     {% set entity = model.name %}
@@ -15,6 +16,10 @@
     {% set now = ecommerce_dw.timestamp_literal(modules.datetime.datetime.utcnow()) %}
     {% set quarantine = ecommerce_dw.etl_relation('audit', 'etl_quarantine') %}
     {% set etl = (config.get('meta') or {}).get('etl') or {} %}
+
+    {% if etl.get('state') %}
+        {% do ecommerce_dw.etl_save_state(w) %}
+    {% endif %}
 
     {% if etl.get('quarantine') %}
         {% do run_query("delete from " ~ quarantine ~ " where entity_name = '" ~ entity ~ "' and natural_key in ("

@@ -10,10 +10,15 @@
     before the watermark, the rows the entity has loaded, and the entity recomputes every
     seller-month it holds (the old versions of the window's rows are not known).
 
-    etl_save_state(): fact_metas' post-hook, inside the load's transaction, so the state
-    moves with the table and the watermark or not at all: the window's events replace
-    their earlier versions (a full build replaces the whole state), and a seller-month
-    they emptied loses its row. -#}
+    etl_save_state(w): called by etl_complete_load (meta etl.state) with the load window
+    `w`, before the watermark moves and inside the load's transaction, so the state moves
+    with the table and the watermark or not at all: the window's events replace their
+    earlier versions (a full build replaces the whole state), and a seller-month they
+    emptied loses its row. Spark commits each statement: there the rows are replaced in
+    one MERGE (one Iceberg commit), after the emptied seller-months' rows are deleted, and
+    a run stopped at any point leaves the watermark before the window, whose next load
+    does the same again (the state then already holds the window's events: the same
+    seller-months come out). -#}
 {% macro etl_state(relation, updated_at_column, id_column) %}
     {% set state = ecommerce_dw.etl_relation('ctl', 'etl_state__' ~ model.name) %}
     {% set created = execute and is_incremental() and flags.WHICH in ['run', 'build'] and not ecommerce_dw.etl_state_exists(state) %}
@@ -26,10 +31,7 @@
     {{ return({'relation': state, 'created': created}) }}
 {% endmacro %}
 
-{% macro etl_save_state() %}
-    {% if not execute or flags.WHICH not in ['run', 'build'] %}{{ return('') }}{% endif %}
-    {% set w = ecommerce_dw.etl_load_window_row() %}
-    {% if w is none %}{{ return('') }}{% endif %}
+{% macro etl_save_state(w) %}
     {% set state = ecommerce_dw.etl_relation('ctl', 'etl_state__' ~ model.name) %}
     {% set window_events = "select * from " ~ w.source_relation ~ " where " ~ w.in_window %}
     {% if w.load_kind == 'full' or not ecommerce_dw.etl_state_exists(state) %}
@@ -42,12 +44,26 @@
         ~ "select estado.vendedor_id * 100000000 + " ~ ecommerce_dw.date_key('estado.mes_referencia')
         ~ " from " ~ state ~ " as estado inner join (" ~ window_events ~ ") as eventos"
         ~ " on estado.tipo_evento = eventos.tipo_evento and estado.evento_id = eventos.evento_id)") %}
+    {% do adapter.dispatch('etl_replace_state_rows', 'ecommerce_dw')(state, window_events) %}
+    {{ return('') }}
+{% endmacro %}
+
+{#- the window's events replace their earlier versions in the state; an event no longer
+    valid (eh_valido = 0) leaves it -#}
+{% macro default__etl_replace_state_rows(state, window_events) %}
     {% for kind in ['meta', 'venda'] %}
         {% do run_query("delete from " ~ state ~ " where tipo_evento = '" ~ kind ~ "' and evento_id in ("
             ~ "select evento_id from (" ~ window_events ~ ") as eventos where tipo_evento = '" ~ kind ~ "')") %}
     {% endfor %}
     {% do run_query("insert into " ~ state ~ " " ~ window_events ~ " and eh_valido = 1") %}
-    {{ return('') }}
+{% endmacro %}
+
+{% macro spark__etl_replace_state_rows(state, window_events) %}
+    {% do run_query("merge into " ~ state ~ " as estado using (" ~ window_events ~ ") as eventos"
+        ~ " on estado.tipo_evento = eventos.tipo_evento and estado.evento_id = eventos.evento_id"
+        ~ " when matched and eventos.eh_valido = 1 then update set *"
+        ~ " when matched then delete"
+        ~ " when not matched and eventos.eh_valido = 1 then insert *") %}
 {% endmacro %}
 
 {#- the state's indexes serve the lookups by event and by seller-month (DuckDB scans;

@@ -10,12 +10,13 @@ import os
 import sys
 import threading
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bench import postgres
-from bench.figures import Target, source_reads
+from bench import postgres, report
+from bench.figures import Target, source_reads, versus
 from bench.floor import Statement, plan, run_floor
 from bench.floor_engines import DuckdbFloor, PostgresFloor
 from bench.measure import CommandFailed, Measurement, Stats, run_measured
@@ -163,6 +164,28 @@ def test_rows_read_are_left_empty_where_the_engine_has_no_counter() -> None:
     for run in reads["runs"]:
         assert run["rows_read"] is None and run["per_source_row"] is None
         assert run["wall_seconds"]["median"] > 0
+
+
+def test_an_engine_beside_duckdb_is_compared_repetition_by_repetition() -> None:
+    def run(seconds: float) -> RunInfo:  # no read counters, as on DuckDB and Spark
+        return RunInfo(Measurement(("run",), seconds, 0, 0, 0, "", ""), upserted=50)
+
+    def reps(full: tuple[float, float], wave: tuple[float, float]) -> list[Repetition]:
+        return [_repetition(i, 100, 10, run(full[i]), run(wave[i]), run(1.0)) for i in range(2)]
+
+    duck = ScaleResult(0.01, reps((2.0, 4.0), (1.0, 1.0)), {"skipped": "runs only"})
+    spark = ScaleResult(0.01, reps((20.0, 20.0), (10.0, 30.0)), {"skipped": "runs only"},
+                        baseline=duck)  # fmt: skip
+    rows = {row["run"]: row for row in versus(spark, duck)}
+    assert rows["Full load"]["engine_over_duckdb"]["samples"] == [10.0, 5.0]
+    assert rows["Incremental (wave 1)"]["engine_over_duckdb"]["samples"] == [10.0, 30.0]
+    assert rows["Incremental (wave 1)"]["duckdb_seconds"]["median"] == 1.0
+    document = report.build_document("spark", 2, [spark], datetime.now(UTC), 1.0)
+    scale = document["scales"][0]
+    assert scale["duckdb"]["figures"][0]["key"] == "generate_seconds"
+    text = report.markdown(document)
+    assert "| Full load | 3.00 s | 20.00 s | 7.50x | 5.00x | 10.00x |" in text
+    assert "### DuckDB, the same runs" in text and "### spark" in text
 
 
 # --- PostgreSQL: counters, scratch databases, the floor ------------------------------

@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from orchestrator.flow import STALE_MESSAGE
-from tests import spark_query
+from orchestrator import spark_query
+from orchestrator.outcomes import STALE_MESSAGE
 from tests.orchestrator.conftest import AS_OF, NOW, SCALE, SEED, Site
 from tests.spark_compare import CENT_COLUMNS, WAREHOUSE_TABLES, compare_frames, read_duckdb_table
 
@@ -135,6 +135,15 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     apply_wave(1, target="duckdb", seed=SEED, duckdb_path=duck.source)
     reference = duck.run("--entity", "all")
     assert reference.returncode == 0, reference.stdout + reference.stderr
+    queries = {table: _select(table, cols) for table, cols in WAREHOUSE_TABLES.items()}
+    queries |= {
+        "runs": "select run_id, status, target, entities_failed, error_message"
+        " from audit.etl_run order by started_at",
+        "entities": "select r.run_id, r.status as run_status, e.entity_name, e.status,"
+        " e.extracted_count, e.upserted_count from audit.etl_run r join audit.etl_run_entity e"
+        " on e.run_id = r.run_id order by r.started_at, e.entity_name",
+        "windows": "select count(*) as planned from audit.etl_load_window where status = 'planned'",
+    }
     return {
         "spark": spark,
         "duck": duck,
@@ -142,6 +151,8 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "killed_pid": killed_pid,
         "killed_output": killed_output,
         "repair": repair,
+        # one child process (one JVM start) reads everything the tests look at
+        "frames": spark.query(queries),
     }
 
 
@@ -150,8 +161,7 @@ def _select(table: str, columns: tuple[str, ...] | None) -> str:
 
 
 def test_every_warehouse_table_equals_duckdbs_row_for_row(loaded: dict[str, Any]) -> None:
-    spark, duck = loaded["spark"], loaded["duck"]
-    frames = spark.query({table: _select(table, cols) for table, cols in WAREHOUSE_TABLES.items()})
+    duck, frames = loaded["duck"], loaded["frames"]
     diffs = [
         compare_frames(
             table,
@@ -166,18 +176,7 @@ def test_every_warehouse_table_equals_duckdbs_row_for_row(loaded: dict[str, Any]
 
 
 def test_the_full_load_and_the_repair_are_audited_like_on_duckdb(loaded: dict[str, Any]) -> None:
-    spark, duck = loaded["spark"], loaded["duck"]
-    runs = spark.query(
-        {
-            "runs": "select run_id, status, target, entities_failed from audit.etl_run"
-            " order by started_at",
-            "entities": "select r.run_id, e.entity_name, e.status, e.extracted_count,"
-            " e.upserted_count from audit.etl_run r join audit.etl_run_entity e"
-            " on e.run_id = r.run_id order by r.started_at, e.entity_name",
-            "windows": "select count(*) as planned from audit.etl_load_window"
-            " where status = 'planned'",
-        }
-    )
+    duck, runs = loaded["duck"], loaded["frames"]
     statuses = list(runs["runs"]["status"])
     assert statuses == ["success", "failed", "success"], runs["runs"]
     assert set(runs["runs"]["target"]) == {"spark"}
@@ -198,21 +197,17 @@ def test_the_full_load_and_the_repair_are_audited_like_on_duckdb(loaded: dict[st
 def test_a_run_killed_mid_load_is_closed_and_repaired_by_the_next(
     loaded: dict[str, Any],
 ) -> None:
-    spark, repair = loaded["spark"], loaded["repair"]
+    spark, repair, frames = loaded["spark"], loaded["repair"], loaded["frames"]
     assert repair.returncode == 0, repair.stdout + repair.stderr
-    frames = spark.query(
-        {
-            "dead": "select run_id, status, error_message from audit.etl_run"
-            " where status = 'failed'",
-            "entities": "select e.entity_name, e.status from audit.etl_run_entity e"
-            " join audit.etl_run r on r.run_id = e.run_id where r.status = 'failed'",
-        }
-    )
-    (dead_id, _, message) = frames["dead"].itertuples(index=False).__next__()
+    runs = frames["runs"]
+    dead = runs[runs["status"] == "failed"]
+    assert len(dead) == 1, runs
+    dead_id, message = dead["run_id"].iloc[0], dead["error_message"].iloc[0]
     assert f"recovered run {dead_id}" in repair.stdout
     assert message == STALE_MESSAGE.format(pid=loaded["killed_pid"])
     assert "removed stale lock" in repair.stdout
-    by_entity = dict(frames["entities"].itertuples(index=False))
+    entities = frames["entities"][frames["entities"]["run_status"] == "failed"]
+    by_entity = dict(zip(entities["entity_name"], entities["status"], strict=True))
     # loaded before the kill, and the entity the kill stopped
     assert by_entity["dim_cliente"] == "success", by_entity
     assert by_entity["fact_vendas"] == "failed", by_entity

@@ -1,4 +1,4 @@
-{{ config(unique_key='data_id', incremental_strategy='delete+insert', post_hook=["{{ etl_save_state() }}"]) }}
+{{ config(unique_key='data_id', incremental_strategy='delete+insert') }}
 
 -- depends_on: {{ ref('dim_vendedor') }}
 {# Grain: seller x month x tipo_periodo (the source only knows 'Mensal'). The unit of
@@ -11,8 +11,8 @@
     (delete+insert on its data_id). A sale whose order moves to another seller or month
     therefore leaves the old seller-month and enters the new one; a seller-month left
     with no target and no sale is removed. A full build computes every seller-month from
-    the whole intermediate model. The post-hook saves the window's events into the state,
-    in the load's transaction.
+    the whole intermediate model. The post-hook (etl_complete_load, meta etl.state) saves
+    the window's events into the state before it moves the watermark.
 
     The original's rules (CONTRACT.md): percentual_atingido = realizado / meta x 100, capped
     at 999.99; gap_meta = realizado - meta; meta_batida = realizado >= meta; meta_superada =

@@ -1,10 +1,10 @@
-"""Queries on a Spark warehouse from a separate process, for the tests.
+"""Queries on a Spark warehouse from a separate process, for the tests and the benchmark.
 
 A Spark session in session mode holds the warehouse's metastore for as long as its process
-lives: a test that opened one could not let the orchestrator run on that warehouse again.
-So `query(env, queries)` runs the queries in a child process (`python -m tests.spark_query`),
-with the orchestrator's own session (orchestrator/spark.py: the profile's settings), and
-hands back one DataFrame per query; the child's JVM ends with it.
+lives: a caller that opened one could not let the orchestrator run on that warehouse again.
+So `query(env, queries)` runs the queries in a child process (`python -m
+orchestrator.spark_query`), with the orchestrator's own session (orchestrator/spark.py: the
+profile's settings), and hands back one DataFrame per query; the child's JVM ends with it.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ def query(env: dict[str, str], queries: dict[str, str]) -> dict[str, pd.DataFram
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "frames.pickle"
         done = subprocess.run(
-            [sys.executable, "-m", "tests.spark_query", str(out)],
+            [sys.executable, "-m", "orchestrator.spark_query", str(out)],
             input=json.dumps(queries), cwd=ROOT, env=env, capture_output=True, text=True,
             timeout=600,
         )  # fmt: skip
-        assert done.returncode == 0, done.stderr[-4000:]
+        if done.returncode != 0:
+            raise RuntimeError(f"the Spark query process failed: {done.stderr[-4000:]}")
         frames: dict[str, pd.DataFrame] = pickle.loads(out.read_bytes())
     return frames
 
