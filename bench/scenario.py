@@ -415,11 +415,10 @@ def run_beside_duckdb(scale: float, repeat: int, work: Path, target: str) -> Sca
         for name in (target, "duckdb")
     )
     done: dict[str, list[Repetition]] = {"engine": [], "duck": []}
+    order = [("duck", duck), ("engine", engine)]
     try:
         for rep in range(repeat):
-            order = [("duck", duck), ("engine", engine)]
             for name, bench in order if rep % 2 == 0 else order[::-1]:
-                bench.work.mkdir(parents=True, exist_ok=True)
                 done[name].append(bench.repetition(rep))
     finally:
         engine.release()

@@ -46,6 +46,12 @@ def count_source_rows(fetchall: Callable[[str], list[tuple[Any, ...]]]) -> dict[
     return {table: int(fetchall(f'select count(*) from core."{table}"')[0][0]) for table in tables}
 
 
+def count_duckdb_source_rows(path: Path) -> dict[str, int]:
+    """Rows of every table of schema core of the DuckDB file `path`."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return count_source_rows(lambda query: conn.execute(query).fetchall())
+
+
 class Slot(ABC):
     """The engine-independent half: the scratch directory and the environment."""
 
@@ -116,8 +122,7 @@ class DuckdbSlot(Slot):
             return conn.execute(query, params).fetchone()
 
     def source_rows(self) -> dict[str, int]:
-        with duckdb.connect(str(self.source), read_only=True) as conn:
-            return count_source_rows(lambda query: conn.execute(query).fetchall())
+        return count_duckdb_source_rows(self.source)
 
     def reset_reads(self) -> None:
         """DuckDB keeps no read counters (see bench.report's notes): nothing to reset."""
@@ -225,8 +230,7 @@ class SparkSlot(Slot):
 
     def source_rows(self) -> dict[str, int]:
         """From the source's DuckDB working copy, which the Parquet files are exported from."""
-        with duckdb.connect(str(self.source / SOURCE), read_only=True) as conn:
-            return count_source_rows(lambda query: conn.execute(query).fetchall())
+        return count_duckdb_source_rows(self.source / SOURCE)
 
     def reset_reads(self) -> None:
         """Spark keeps no read counters across its sessions: nothing to reset."""

@@ -4,7 +4,6 @@ runs a dead process left open). The command line is orchestrator/cli.py."""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import signal
@@ -46,8 +45,6 @@ from orchestrator.outcomes import (
 from orchestrator.progress import ProgressTracker
 from orchestrator.results import Project, load_project, load_run_results
 from orchestrator.warehouse import Db, describe, open_connection
-
-log = logging.getLogger("orchestrator")
 
 RUN_DIRS_KEPT = 20  # target/runs/<run_id> directories kept for inspection
 
